@@ -1,0 +1,31 @@
+/**
+ * Who is asking, for whom, and why. Built at the edge from a verified token, passed to
+ * every repository call; the repository enforces the policy below and writes the audit.
+ */
+export const ROLES = ['admin', 'analyst', 'billing', 'clinician', 'system'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PURPOSES = ['treatment', 'payment', 'operations', 'member-request'] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+export interface AccessContext {
+  readonly actor: string;
+  readonly orgId: string;
+  readonly orgKind: 'payer' | 'provider';
+  readonly role: Role;
+  readonly purpose: Purpose;
+}
+
+/** Claim visibility: a payer sees claims it is the payer of; a provider sees claims it billed. */
+export function canSeeClaim(ctx: AccessContext, claim: { payerOrgId: string; providerOrgId: string | null }): boolean {
+  return ctx.orgKind === 'payer' ? claim.payerOrgId === ctx.orgId : claim.providerOrgId === ctx.orgId;
+}
+
+/** Only payer administrators and billing staff may run remittance; providers submit claims. */
+export function canRunRemittance(ctx: AccessContext): boolean {
+  return ctx.orgKind === 'payer' && (ctx.role === 'admin' || ctx.role === 'billing' || ctx.role === 'system');
+}
+
+export function canSubmitClaims(ctx: AccessContext): boolean {
+  return ctx.orgKind === 'provider' || ctx.role === 'admin' || ctx.role === 'system';
+}

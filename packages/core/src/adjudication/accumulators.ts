@@ -1,0 +1,42 @@
+/**
+ * Deductible and out-of-pocket accumulators, per member and per family (subscriber),
+ * per plan and plan year. Plan years are calendar years (the common case for
+ * Medicare Advantage, Medicaid and most employer plans; a plan-year start is a later option).
+ * The ledger is an in-memory value the caller loads from the store and writes back;
+ * adjudication only reads and records changes on it.
+ */
+import type { Cents } from '../money/index.ts';
+
+export interface AccumulatorTotals {
+  deductibleCents: Cents;
+  oopCents: Cents;
+}
+
+export function accumulatorKey(scope: 'member' | 'family', key: string, planId: string, year: number): string {
+  return `${scope}|${key}|${planId}|${year}`;
+}
+
+export class AccumulatorLedger {
+  private readonly totals = new Map<string, AccumulatorTotals>();
+  private readonly dirty = new Set<string>();
+
+  constructor(initial: Iterable<[string, AccumulatorTotals]> = []) {
+    for (const [k, v] of initial) this.totals.set(k, { ...v });
+  }
+
+  get(key: string): AccumulatorTotals {
+    return this.totals.get(key) ?? { deductibleCents: 0, oopCents: 0 };
+  }
+
+  add(key: string, deductibleCents: Cents, oopCents: Cents): void {
+    if (deductibleCents === 0 && oopCents === 0) return;
+    const cur = this.get(key);
+    this.totals.set(key, { deductibleCents: cur.deductibleCents + deductibleCents, oopCents: cur.oopCents + oopCents });
+    this.dirty.add(key);
+  }
+
+  /** Entries changed since construction, for the store to persist. */
+  changed(): Array<[string, AccumulatorTotals]> {
+    return [...this.dirty].map((k) => [k, this.get(k)]);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './carc.ts';
+export * from './service-category.ts';

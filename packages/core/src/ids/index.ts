@@ -1,0 +1,2 @@
+export * from './npi.ts';
+export * from './ids.ts';

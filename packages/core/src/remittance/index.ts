@@ -1,0 +1,1 @@
+export * from './remittance-advice.ts';
