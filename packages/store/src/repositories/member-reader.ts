@@ -1,0 +1,75 @@
+/**
+ * Member-data reads for the FHIR API (Patient, Coverage, ExplanationOfBenefit), scoped
+ * by the access policy: a payer sees its members; a provider sees the members it
+ * treats (those it has billed a claim for). Every call writes an audit record.
+ */
+import type { AccessContext } from '@tandem/core';
+import { sql } from 'kysely';
+import type { Db } from '../open-database.ts';
+import { recordAudit } from './audit-repo.ts';
+import { scopeClaims } from './claim-reader.ts';
+
+export interface MemberQuery {
+  readonly key?: string | undefined;
+  readonly memberId?: string | undefined;
+  readonly name?: string | undefined;
+  readonly birthdate?: string | undefined;
+  readonly gender?: string | undefined;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+function visibleMembers(db: Db, ctx: AccessContext) {
+  const q = db.selectFrom('member');
+  return ctx.orgKind === 'payer'
+    ? q.where('member.payer_org_id', '=', ctx.orgId)
+    : q.where(({ exists, selectFrom }) => exists(selectFrom('claim').select(sql`1`.as('x')).whereRef('claim.member_key', '=', 'member.key').where('claim.provider_org_id', '=', ctx.orgId)));
+}
+
+export async function searchMembers(db: Db, ctx: AccessContext, f: MemberQuery) {
+  let q = visibleMembers(db, ctx);
+  if (f.key) q = q.where('member.key', '=', f.key);
+  if (f.memberId) q = q.where('member.member_id', '=', f.memberId);
+  if (f.birthdate) q = q.where('member.date_of_birth', '=', f.birthdate);
+  if (f.gender) q = q.where('member.gender', '=', f.gender === 'male' ? 'M' : f.gender === 'female' ? 'F' : 'U');
+  if (f.name) {
+    const like = `${f.name.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+    q = q.where((eb) => eb.or([eb('member.last_name', 'ilike', like), eb('member.first_name', 'ilike', like)]));
+  }
+  const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+  const rows = await q.selectAll('member').orderBy('member.key').limit(f.limit).offset(f.offset).execute();
+  await recordAudit(db, ctx, { action: f.key ? 'read' : 'search', resourceType: 'Patient', resourceId: f.key ?? null, memberKeys: rows.map((r) => r.key), detail: { count: rows.length } });
+  return { total, rows };
+}
+
+export async function searchCoverages(db: Db, ctx: AccessContext, f: { id?: string | undefined; memberKey?: string | undefined; limit: number; offset: number }) {
+  let q = visibleMembers(db, ctx).innerJoin('coverage', 'coverage.member_key', 'member.key').innerJoin('plan', 'plan.id', 'coverage.plan_id').innerJoin('organization as payer', 'payer.id', 'plan.payer_org_id');
+  if (f.id) q = q.where('coverage.id', '=', f.id);
+  if (f.memberKey) q = q.where('coverage.member_key', '=', f.memberKey);
+  const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+  const rows = await q
+    .select(['coverage.id', 'coverage.member_key', 'coverage.subscriber_key', 'coverage.effective_from', 'coverage.effective_to', 'member.member_id', 'member.relationship', 'plan.id as plan_id', 'plan.name as plan_name', 'plan.line_of_business', 'payer.id as payer_id', 'payer.name as payer_name'])
+    .orderBy('coverage.id').limit(f.limit).offset(f.offset).execute();
+  await recordAudit(db, ctx, { action: f.id ? 'read' : 'search', resourceType: 'Coverage', resourceId: f.id ?? null, memberKeys: rows.map((r) => r.member_key) });
+  return { total, rows };
+}
+
+/** Claims with their lines, for ExplanationOfBenefit. */
+export async function searchClaimsWithLines(db: Db, ctx: AccessContext, f: { id?: string | undefined; memberKey?: string | undefined; limit: number; offset: number }) {
+  let q = scopeClaims(db.selectFrom('claim') as never, ctx) as unknown as ReturnType<Db['selectFrom']> & ReturnType<typeof db.selectFrom<'claim'>>;
+  q = q.where('claim.member_key', 'is not', null);
+  if (f.id) q = q.where('claim.id', '=', f.id);
+  if (f.memberKey) q = q.where('claim.member_key', '=', f.memberKey);
+  const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+  const claims = await q
+    .leftJoin('organization as prov', 'prov.id', 'claim.provider_org_id')
+    .leftJoin('organization as payer', 'payer.id', 'claim.payer_org_id')
+    .leftJoin('coverage', (j) => j.onRef('coverage.member_key', '=', 'claim.member_key').onRef('coverage.plan_id', '=', 'claim.plan_id'))
+    .selectAll('claim')
+    .select(['prov.name as provider_name', 'payer.name as payer_name', 'coverage.id as coverage_id'])
+    .orderBy('claim.id').limit(f.limit).offset(f.offset).execute();
+  const ids = claims.map((c) => c.id);
+  const lines = ids.length ? await db.selectFrom('claim_line').selectAll().where('claim_id', 'in', ids).orderBy('claim_id').orderBy('line_number').execute() : [];
+  await recordAudit(db, ctx, { action: f.id ? 'read' : 'search', resourceType: 'ExplanationOfBenefit', resourceId: f.id ?? null, memberKeys: claims.map((c) => c.member_key ?? '') });
+  return { total, claims: claims.map((c) => ({ ...c, lines: lines.filter((l) => l.claim_id === c.id) })) };
+}

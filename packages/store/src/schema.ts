@@ -1,0 +1,235 @@
+/**
+ * Table types for Kysely. Column names are snake_case as in SQL; money columns are
+ * bigint cents returned as JS numbers (safe below 2^53 cents = $90 trillion); dates are
+ * ISO `YYYY-MM-DD` strings; timestamps ISO strings. See migrations/ for the DDL.
+ */
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type Timestamp = ColumnType<string, string | undefined, string>;
+type Json<T extends object | null> = JSONColumnType<T, string, string>;
+
+export interface OrganizationTable {
+  id: string;
+  kind: 'payer' | 'provider';
+  name: string;
+  tin: string | null;
+  npi: string | null;
+  provider_type: string | null;
+  payer_code: string | null;
+}
+export interface PlanTable {
+  id: string;
+  payer_org_id: string;
+  name: string;
+  line_of_business: string;
+  base_fee_schedule_id: string;
+}
+export interface BenefitDesignTable {
+  id: string;
+  plan_id: string;
+  effective_from: string;
+  effective_to: string | null;
+  design: Json<Record<string, unknown>>;
+}
+export interface PractitionerTable {
+  id: string;
+  npi: string;
+  first_name: string;
+  last_name: string;
+  taxonomy: string;
+  specialty: string;
+  org_id: string;
+}
+export interface FeeScheduleTable {
+  id: string;
+  owner_org_id: string;
+  name: string;
+}
+export interface FeeScheduleVersionTable {
+  id: string;
+  fee_schedule_id: string;
+  version: number;
+  effective_from: string;
+  effective_to: string | null;
+  method: 'fixed' | 'percent_of_base';
+  base_schedule_id: string | null;
+  percent_bp: number | null;
+  unlisted_percent_of_charges_bp: number;
+}
+export interface FeeScheduleRateTable {
+  version_id: string;
+  code: string;
+  modifier: string;
+  amount_cents: number;
+}
+export interface ContractTable {
+  id: string;
+  payer_org_id: string;
+  provider_org_id: string;
+  name: string;
+  effective_from: string;
+  effective_to: string | null;
+  fee_schedule_id: string;
+}
+export interface MemberTable {
+  key: string;
+  payer_org_id: string;
+  member_id: string;
+  subscriber_key: string;
+  relationship: string;
+  first_name: string;
+  last_name: string;
+  date_of_birth: string;
+  gender: string;
+}
+export interface CoverageTable {
+  id: string;
+  member_key: string;
+  subscriber_key: string;
+  plan_id: string;
+  effective_from: string;
+  effective_to: string | null;
+}
+export interface AccumulatorTable {
+  key: string;
+  deductible_cents: number;
+  oop_cents: number;
+}
+export interface SubmissionTable {
+  id: string;
+  received_at: Timestamp;
+  submitter_org_id: string | null;
+  channel: string;
+  file_name: string | null;
+  interchange_control_number: string | null;
+  accepted: boolean;
+  claim_count: number;
+  ack_999: string | null;
+}
+export interface ClaimTable {
+  id: string;
+  payer_org_id: string;
+  provider_org_id: string | null;
+  submission_id: string;
+  kind: string;
+  billing_npi: string | null;
+  billing_name: string;
+  member_key: string | null;
+  member_id: string;
+  patient_name: string;
+  patient_control_number: string;
+  payer_claim_control_number: string;
+  frequency_code: string;
+  place_of_service: string | null;
+  type_of_bill: string | null;
+  rendering_npi: string | null;
+  diagnoses: Json<Array<{ qualifier: string; code: string }>>;
+  service_date_from: string;
+  service_date_to: string;
+  received_at: Timestamp;
+  status: string;
+  network: string | null;
+  plan_id: string | null;
+  billed_cents: number;
+  allowed_cents: number;
+  paid_cents: number;
+  patient_resp_cents: number;
+  dedupe_key: string;
+  duplicate_of: string | null;
+  provenance: Json<Record<string, unknown>>;
+  remittance_id: string | null;
+}
+export interface ClaimLineTable {
+  claim_id: string;
+  line_number: number;
+  procedure_code: string | null;
+  modifiers: Json<string[]>;
+  revenue_code: string | null;
+  units: string;
+  service_date_from: string;
+  service_date_to: string;
+  category: string | null;
+  network: string | null;
+  billed_cents: number;
+  allowed_cents: number;
+  deductible_cents: number;
+  copay_cents: number;
+  coinsurance_cents: number;
+  patient_resp_cents: number;
+  paid_cents: number;
+  adjustments: Json<Array<{ group: string; carc: string; amountCents: number }>>;
+  remarks: Json<string[]>;
+  fee_schedule_version_id: string | null;
+}
+export interface RemittanceTable {
+  id: string;
+  payer_org_id: string;
+  provider_org_id: string | null;
+  payee_npi: string;
+  payee_name: string;
+  trace_number: string;
+  payment_date: string;
+  total_paid_cents: number;
+  claim_count: number;
+  created_at: Timestamp;
+  x12: string;
+}
+export interface AppUserTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  org_id: string;
+  role: string;
+}
+export interface ApiClientTable {
+  id: string;
+  client_id: string;
+  name: string;
+  org_id: string;
+  role: string;
+}
+export interface AuditEventTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor: string;
+  org_id: string | null;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  member_keys: Json<string[]>;
+  purpose: string;
+  outcome: string;
+  detail: Json<Record<string, unknown>> | null;
+}
+export interface SystemSettingTable {
+  key: string;
+  value: string;
+}
+export interface CounterTable {
+  name: string;
+  value: number;
+}
+
+export interface Database {
+  organization: OrganizationTable;
+  plan: PlanTable;
+  benefit_design: BenefitDesignTable;
+  practitioner: PractitionerTable;
+  fee_schedule: FeeScheduleTable;
+  fee_schedule_version: FeeScheduleVersionTable;
+  fee_schedule_rate: FeeScheduleRateTable;
+  contract: ContractTable;
+  member: MemberTable;
+  coverage: CoverageTable;
+  accumulator: AccumulatorTable;
+  submission: SubmissionTable;
+  claim: ClaimTable;
+  claim_line: ClaimLineTable;
+  remittance: RemittanceTable;
+  app_user: AppUserTable;
+  api_client: ApiClientTable;
+  audit_event: AuditEventTable;
+  system_setting: SystemSettingTable;
+  counter: CounterTable;
+}
