@@ -1,7 +1,5 @@
 /** Test builders: small, valid registry objects to start each test from. */
-import { AccumulatorLedger } from '../adjudication/accumulators.ts';
-import type { ClaimInput, ClaimLineInput } from '../adjudication/claim-input.ts';
-import type { AdjudicationContext } from '../adjudication/context.ts';
+import { AccumulatorLedger, type AdjudicationContext, type ClaimInput, type ClaimLineInput } from '../adjudication/index.ts';
 import { makeNpi } from '../ids/index.ts';
 import {
   SERVICE_CATEGORIES,

@@ -1,0 +1,34 @@
+/**
+ * The server's FHIR CapabilityStatement: what /fhir supports today.
+ * https://hl7.org/fhir/R4/capabilitystatement.html
+ */
+import type { CapabilityStatement } from '@medplum/fhirtypes';
+
+export function capabilityStatement(baseUrl: string, version: string, date: string): CapabilityStatement {
+  const read = [{ code: 'read' as const }, { code: 'search-type' as const }];
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date,
+    kind: 'instance',
+    software: { name: 'Tandem', version },
+    implementation: { description: 'Tandem payer–provider platform FHIR API', url: baseUrl },
+    fhirVersion: '4.0.1',
+    format: ['json'],
+    instantiates: ['http://hl7.org/fhir/us/carin-bb/CapabilityStatement/c4bb'],
+    rest: [
+      {
+        mode: 'server',
+        security: { cors: true, service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth' }] }], description: 'Bearer tokens from POST /auth/login or `tandem token`' },
+        resource: [
+          { type: 'Patient', supportedProfile: ['http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Patient'], interaction: read,
+            searchParam: [{ name: '_id', type: 'token' }, { name: 'identifier', type: 'token' }, { name: 'name', type: 'string' }, { name: 'birthdate', type: 'date' }, { name: 'gender', type: 'token' }] },
+          { type: 'Coverage', supportedProfile: ['http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Coverage'], interaction: read,
+            searchParam: [{ name: '_id', type: 'token' }, { name: 'patient', type: 'reference' }, { name: 'beneficiary', type: 'reference' }] },
+          { type: 'ExplanationOfBenefit', supportedProfile: ['http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Professional-NonClinician', 'http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Outpatient-Institutional'], interaction: read,
+            searchParam: [{ name: '_id', type: 'token' }, { name: 'patient', type: 'reference' }] },
+        ],
+      },
+    ],
+  };
+}

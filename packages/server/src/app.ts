@@ -1,0 +1,77 @@
+/**
+ * The composition root of the HTTP API: Fastify with one error handler (OperationOutcome),
+ * bearer-token authentication, the JSON API for the dashboard, X12 and FHIR endpoints,
+ * an OpenAPI document and the built dashboard as static files.
+ */
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { existsSync } from 'node:fs';
+import { createTokenService, type TokenService } from './auth/tokens.ts';
+import type { Deps } from './deps.ts';
+import { makeAuthenticate } from './http/authenticate.ts';
+import { errorHandler, operationOutcome } from './http/operation-outcome.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { claimsRoutes } from './routes/claims-routes.ts';
+import { fhirRoutes } from './routes/fhir/fhir-routes.ts';
+import { remittanceRoutes } from './routes/remittance-routes.ts';
+import { x12Routes } from './routes/x12-routes.ts';
+
+export const VERSION = '0.1.0';
+
+export interface AppOptions {
+  /** Directory of the built dashboard (packages/web/dist); not served when absent. */
+  readonly webDir?: string | null;
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app: FastifyInstance; tokens: TokenService }> {
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 10 * 1024 * 1024, trustProxy: false, ajv: { customOptions: { coerceTypes: true, removeAdditional: false } } });
+  const tokens = await createTokenService(deps.store.db);
+  const authenticate = makeAuthenticate(tokens);
+  app.decorateRequest('access', null);
+  // Secure by default: every route needs a bearer token unless it opts out with config.public.
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config as { public?: boolean } | undefined;
+    if (config?.public || request.method === 'OPTIONS') return;
+    // Unmatched routes (static dashboard files, 404s) carry no route url.
+    if (request.routeOptions.url === undefined || request.is404) return;
+    await authenticate(request);
+  });
+  app.setErrorHandler(errorHandler);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Tandem API', version: VERSION, description: 'Payer–provider exchange: X12, FHIR R4 and the dashboard API. Authenticate with a bearer token from POST /auth/login or `tandem token`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  app.get('/health', { config: { public: true }, schema: { summary: 'Liveness and database check (public)' } }, async () => {
+    await deps.store.db.selectFrom('organization').select('id').limit(1).execute();
+    return { status: 'ok', version: VERSION, database: deps.store.kind };
+  });
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  authRoutes(app, deps, tokens);
+  claimsRoutes(app, deps);
+  x12Routes(app, deps);
+  remittanceRoutes(app, deps);
+  fhirRoutes(app, deps, VERSION);
+
+  const webDir = opts.webDir;
+  if (webDir && existsSync(webDir)) {
+    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, decorateReply: true });
+    app.setNotFoundHandler((request, reply) => {
+      if (request.method === 'GET' && !request.url.startsWith('/api') && !request.url.startsWith('/fhir') && (request.headers.accept ?? '').includes('text/html'))
+        return reply.sendFile('index.html');
+      return reply.status(404).type('application/fhir+json').send(operationOutcome('not-found', `${request.method} ${request.url.split('?')[0]} does not exist`));
+    });
+  } else {
+    app.setNotFoundHandler((request, reply) =>
+      reply.status(404).type('application/fhir+json').send(operationOutcome('not-found', `${request.method} ${request.url.split('?')[0]} does not exist`)),
+    );
+  }
+  return { app, tokens };
+}

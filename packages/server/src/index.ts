@@ -1,0 +1,9 @@
+/** @tandem/server — HTTP API, use cases and the composition root. */
+export * from './app.ts';
+export * from './auth/passwords.ts';
+export * from './auth/tokens.ts';
+export * from './deps.ts';
+export * from './use-cases/load-population.ts';
+export * from './use-cases/run-remittance.ts';
+export * from './use-cases/seed-demo.ts';
+export * from './use-cases/submit-claims.ts';

@@ -1,0 +1,2 @@
+export * from './embedded-lock.ts';
+export * from './serve.ts';

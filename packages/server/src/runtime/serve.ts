@@ -1,0 +1,62 @@
+/**
+ * Runs the server: opens and migrates the store, seeds the demo when asked and empty,
+ * listens, prints where and how to sign in, and shuts down gracefully on SIGINT/SIGTERM
+ * (stops accepting, finishes in-flight requests, closes the database).
+ */
+import { isEmpty, migrate, openStore } from '@tandem/store';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from '../app.ts';
+import type { Deps, Logger } from '../deps.ts';
+import { demoAccounts, seedDemo } from '../use-cases/seed-demo.ts';
+import { removeServerLock, writeServerLock } from './embedded-lock.ts';
+
+export interface ServeOptions {
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: string;
+  readonly demo: { members: number; seed: number; year: number } | null;
+  readonly print: (line: string) => void;
+}
+
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+
+export async function serve(opts: ServeOptions): Promise<{ close(): Promise<void>; url: string }> {
+  const store = await openStore({ url: opts.databaseUrl, dataDir: opts.databaseUrl ? undefined : opts.dataDir });
+  await migrate(store);
+  const { app, tokens } = await buildApp({ store, clock: () => new Date(), log: console as unknown as Logger }, { webDir: DEFAULT_WEB_DIR, logger: { level: opts.logLevel } });
+  const deps: Deps = { store, clock: () => new Date(), log: app.log };
+  if (opts.demo && (await isEmpty(store.db))) {
+    opts.print(`Loading demo data: ${opts.demo.members} members and their ${opts.demo.year} claims through 837 → 999 → adjudication → 835 …`);
+    const t0 = Date.now();
+    const r = await seedDemo(deps, opts.demo);
+    opts.print(`Demo data loaded: ${r.claims} claims in ${r.files} files (${((Date.now() - t0) / 1000).toFixed(1)} s).`);
+  }
+  const address = await app.listen({ port: opts.port, host: opts.host });
+  const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  if (!opts.databaseUrl) {
+    const payer = await store.db.selectFrom('organization').select('id').where('kind', '=', 'payer').executeTakeFirst();
+    const token = payer ? await tokens.sign({ sub: 'system', orgId: payer.id, orgKind: 'payer', role: 'system' }, 30 * 24 * 3600) : '';
+    writeServerLock(opts.dataDir, { pid: process.pid, url, token, startedAt: new Date().toISOString() });
+  }
+  opts.print('');
+  opts.print(`Tandem is running at ${url}  (database: ${store.description})`);
+  opts.print(`  Dashboard  ${url}/`);
+  opts.print(`  FHIR       ${url}/fhir/metadata`);
+  opts.print(`  OpenAPI    ${url}/openapi.json`);
+  const accounts = await demoAccounts(deps);
+  if (accounts.length) {
+    opts.print('  Demo sign-ins (username / password):');
+    for (const a of accounts) opts.print(`    ${a.username.padEnd(20)} ${a.password.padEnd(14)} ${a.kind} · ${a.org} (${a.role})`);
+  }
+  opts.print('Press Ctrl-C to stop.');
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await store.close();
+      if (!opts.databaseUrl) removeServerLock(opts.dataDir);
+    })());
+  return { close, url };
+}

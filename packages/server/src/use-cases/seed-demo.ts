@@ -1,0 +1,63 @@
+/**
+ * Demo data for `npm start`: a generated population whose claims go through the real
+ * path (837 → 999 → adjudication → 835), plus demo sign-ins. The demo passwords are
+ * public by design (README "Demo accounts"); they exist only in databases seeded here.
+ */
+import type { AccessContext, RegistryData } from '@tandem/core';
+import { insertUsers, listUsers, type UserRecord } from '@tandem/store';
+import { hashPassword } from '../auth/passwords.ts';
+import type { Deps } from '../deps.ts';
+import { claimFiles, loadPopulation, type PopulationProgress } from './load-population.ts';
+import { runRemittance } from './run-remittance.ts';
+import { submitClaims } from './submit-claims.ts';
+
+export const DEMO_PASSWORD = 'tandem-demo';
+
+export interface DemoAccount {
+  readonly username: string;
+  readonly password: string;
+  readonly org: string;
+  readonly kind: 'payer' | 'provider';
+  readonly role: string;
+}
+
+export function systemContext(orgId: string): AccessContext {
+  return { actor: 'system', orgId, orgKind: 'payer', role: 'system', purpose: 'operations' };
+}
+
+export async function createDemoUsers(deps: Deps, registry: RegistryData): Promise<void> {
+  const hash = await hashPassword(DEMO_PASSWORD);
+  const providers = registry.providers.filter((p) => registry.contracts.some((c) => c.providerOrgId === p.id)).slice(0, 2);
+  const users: UserRecord[] = [
+    { id: 'u-payer-admin', username: 'payer.admin', displayName: 'Pat Payer (claims director)', passwordHash: hash, orgId: registry.payer.id, role: 'admin' },
+    { id: 'u-payer-analyst', username: 'payer.analyst', displayName: 'Avery Analyst', passwordHash: hash, orgId: registry.payer.id, role: 'analyst' },
+    ...providers.map((p, i) => ({ id: `u-provider-${i + 1}`, username: `provider${i + 1}.billing`, displayName: `Billing office, ${p.name}`, passwordHash: hash, orgId: p.id, role: 'billing' })),
+  ];
+  await insertUsers(deps.store.db, users);
+}
+
+export async function demoAccounts(deps: Deps): Promise<DemoAccount[]> {
+  return (await listUsers(deps.store.db)).map((u) => ({ username: u.username, password: DEMO_PASSWORD, org: u.org_name, kind: u.org_kind, role: u.role }));
+}
+
+/**
+ * Generates `members` members and their year of claims, submits the claims as 837
+ * files, pays all but the last file's claims in one remittance run (so the dashboard
+ * shows both remitted and pending claims).
+ */
+export async function seedDemo(deps: Deps, opts: { members: number; seed: number; year: number }, onProgress?: (p: PopulationProgress) => void): Promise<{ claims: number; files: number }> {
+  const registry = await loadPopulation(deps, opts, onProgress);
+  await createDemoUsers(deps, registry);
+  const ctx = systemContext(registry.payer.id);
+  const files = [...claimFiles(opts, registry, 2_500)];
+  const total = files.reduce((s, f) => s + f.claims, 0);
+  let done = 0;
+  for (const [i, f] of files.entries()) {
+    if (i === files.length - 1 && files.length > 1) await runRemittance(deps, ctx);
+    const r = await submitClaims(deps, ctx, { text: f.text, channel: 'cli', fileName: `demo-${i + 1}.${f.kind === 'professional' ? '837p' : '837i'}` });
+    if (!r.accepted) throw new Error(`demo file ${i + 1} was rejected: ${JSON.stringify(r.transactionSets.flatMap((s) => s.errors).slice(0, 3))}`);
+    done += f.claims;
+    onProgress?.({ phase: 'claims', done, total });
+  }
+  return { claims: total, files: files.length };
+}
