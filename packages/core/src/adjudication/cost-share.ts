@@ -1,6 +1,6 @@
 import { applyBasisPoints, type Cents } from '../money/index.ts';
 import type { CostShareRule, NetworkTier } from '../registry/index.ts';
-import { AccumulatorLedger, accumulatorKey } from './accumulators.ts';
+import { type AccumulatorLedger, accumulatorKey } from './accumulators.ts';
 
 export interface CostShare {
   readonly deductibleCents: Cents;
