@@ -1,0 +1,162 @@
+/**
+ * Element-level checks (SNIP 2) for the segments Tandem interprets: required elements,
+ * code values, dates, numbers and composites. Each problem becomes a 999 IK4.
+ * Code lists follow the 005010X222A1 / X223A2 implementation guides.
+ */
+import type { Finding } from './finding.ts';
+import { isDecimal } from './money.ts';
+import type { Delimiters, Segment } from './tokenizer.ts';
+
+export function isDate8(v: string): boolean {
+  if (!/^\d{8}$/.test(v)) return false;
+  const y = Number(v.slice(0, 4));
+  const m = Number(v.slice(4, 6));
+  const d = Number(v.slice(6, 8));
+  if (m < 1 || m > 12 || d < 1) return false;
+  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+  return d <= days;
+}
+
+const NM108 = ['24', '34', '46', 'XX', 'MI', 'II', 'PI', 'XV', 'FI', 'SV', 'ZZ'];
+const SBR01 = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'P', 'S', 'T', 'U'];
+const SV101_QUALIFIERS = ['HC', 'ER', 'IV', 'WK'];
+const HI_QUALIFIERS = new Set([
+  'ABK', 'ABF', 'ABJ', 'ABN', 'APR', 'ABU', 'BK', 'BF', 'BJ', 'BN', 'PR', 'BR', 'BBR', 'BQ', 'BBQ', 'BP', 'BO', 'DR', 'BI', 'BH', 'BE', 'BG', 'TC', 'CAH',
+]);
+
+export class ElementChecker {
+  readonly findings: Finding[] = [];
+  constructor(private readonly d: Delimiters, private readonly position: (s: Segment) => number) {}
+
+  private add(s: Segment, loop: string, element: number, ik4: string, message: string, component?: number, severity: 'error' | 'warning' = 'error'): void {
+    this.findings.push({
+      severity, code: `element-${ik4}`, message: `${s.id}${String(element).padStart(2, '0')}${component ? `-${component}` : ''}: ${message}`,
+      segmentId: s.id, segmentPosition: this.position(s), loop, elementPosition: element, ...(component ? { componentPosition: component } : {}),
+      ik3Code: '8', ik4Code: ik4, badValue: (s.elements[element] ?? '').slice(0, 99),
+    });
+  }
+
+  required(s: Segment, loop: string, ...elements: number[]): boolean {
+    let ok = true;
+    for (const e of elements)
+      if ((s.elements[e] ?? '') === '') {
+        this.add(s, loop, e, '1', 'required data element is missing');
+        ok = false;
+      }
+    return ok;
+  }
+
+  code(s: Segment, loop: string, element: number, allowed: readonly string[]): void {
+    const v = s.elements[element] ?? '';
+    if (v !== '' && !allowed.includes(v)) this.add(s, loop, element, '7', `invalid code value '${v}' (expected ${allowed.join(', ')})`);
+  }
+
+  decimal(s: Segment, loop: string, element: number): void {
+    const v = s.elements[element] ?? '';
+    if (v !== '' && !isDecimal(v)) this.add(s, loop, element, '6', `'${v}' is not a decimal number`);
+  }
+
+  date(s: Segment, loop: string, formatElement: number, valueElement: number): void {
+    const fmt = s.elements[formatElement] ?? '';
+    const v = s.elements[valueElement] ?? '';
+    if (fmt === 'D8' && !isDate8(v)) this.add(s, loop, valueElement, '8', `'${v}' is not a valid CCYYMMDD date`);
+    else if (fmt === 'RD8') {
+      const [a = '', b = ''] = v.split('-');
+      if (isDate8(a) && b === '') this.add(s, loop, valueElement, '8', `RD8 '${v}' is a single date; a range is CCYYMMDD-CCYYMMDD`, undefined, 'warning');
+      else if (!isDate8(a) || !isDate8(b)) this.add(s, loop, valueElement, '8', `'${v}' is not a valid CCYYMMDD-CCYYMMDD range`);
+      else if (a > b) this.add(s, loop, valueElement, '8', `range '${v}' ends before it starts`);
+    } else if (fmt === 'DT' && !(v.length === 12 && isDate8(v.slice(0, 8)))) this.add(s, loop, valueElement, '8', `'${v}' is not a valid CCYYMMDDHHMM date-time`);
+  }
+
+  /** Checks one segment in its loop. */
+  check(s: Segment, loop: string, kind: 'professional' | 'institutional' | 'unknown'): void {
+    const c = this.d.component;
+    // X12 syntax: a segment must not end with empty elements (trailing separators).
+    if (s.elements.length > 1 && s.elements[s.elements.length - 1] === '')
+      this.add(s, loop, s.elements.length - 1, '3', 'segment ends with empty data elements (trailing separators are not allowed)', undefined, 'warning');
+    switch (s.id) {
+      case 'BHT':
+        this.required(s, loop, 1, 2, 4);
+        this.code(s, loop, 1, ['0019']);
+        this.code(s, loop, 2, ['00', '18']);
+        if (s.elements[4] && !isDate8(s.elements[4])) this.add(s, loop, 4, '8', `'${s.elements[4]}' is not a valid CCYYMMDD date`);
+        break;
+      case 'NM1':
+        if (this.required(s, loop, 1, 2)) this.code(s, loop, 2, ['1', '2']);
+        if ((s.elements[8] ?? '') !== '' && !NM108.includes(s.elements[8]!)) this.add(s, loop, 8, '7', `invalid code value '${s.elements[8]}' (expected ${NM108.join(', ')})`, undefined, 'warning');
+        if ((s.elements[8] ?? '') !== '' && (s.elements[9] ?? '') === '') this.add(s, loop, 9, '2', 'identification code is required when NM108 is present');
+        // An NPI is 10 digits (45 CFR 162.406); the check digit is the payer's business (SNIP 7), not a syntax error.
+        else if (s.elements[8] === 'XX' && !/^\d{10}$/.test(s.elements[9] ?? '')) this.add(s, loop, 9, (s.elements[9] ?? '').length < 10 ? '4' : '5', `NPI '${s.elements[9]}' must be 10 digits`, undefined, 'warning');
+        break;
+      case 'HL':
+        this.required(s, loop, 1, 3);
+        this.code(s, loop, 3, ['20', '22', '23']);
+        this.code(s, loop, 4, ['0', '1']);
+        break;
+      case 'SBR':
+        this.required(s, loop, 1);
+        this.code(s, loop, 1, SBR01);
+        break;
+      case 'DMG':
+        if (this.required(s, loop, 1, 2)) {
+          this.code(s, loop, 1, ['D8']);
+          this.date(s, loop, 1, 2);
+        }
+        this.code(s, loop, 3, ['F', 'M', 'U']);
+        break;
+      case 'CLM': {
+        if (!this.required(s, loop, 1, 2, 5)) break;
+        this.decimal(s, loop, 2);
+        const [fac = '', qual = '', freq = ''] = (s.elements[5] ?? '').split(c);
+        if (fac === '') this.add(s, loop, 5, '1', 'facility code value is missing', 1);
+        if (kind !== 'unknown') {
+          const want = kind === 'professional' ? 'B' : 'A';
+          // Noted, not rejected: the guide fixes the value, so nothing is lost, and public samples often get it wrong.
+          if (qual !== want) this.add(s, loop, 5, qual === '' ? '1' : '7', `facility code qualifier '${qual}' should be '${want}'`, 2, 'warning');
+        }
+        if (freq === '') this.add(s, loop, 5, '1', 'claim frequency type code is missing', 3);
+        break;
+      }
+      case 'DTP':
+        if (this.required(s, loop, 1, 2, 3)) {
+          this.code(s, loop, 2, ['D8', 'RD8', 'DT', 'TM']);
+          this.date(s, loop, 2, 3);
+        }
+        break;
+      case 'LX':
+        if (this.required(s, loop, 1) && !/^\d{1,6}$/.test(s.elements[1]!)) this.add(s, loop, 1, '6', 'line number must be a whole number');
+        break;
+      case 'SV1': {
+        if (!this.required(s, loop, 1, 2, 3, 4)) break;
+        const [q = '', code = ''] = (s.elements[1] ?? '').split(c);
+        if (!SV101_QUALIFIERS.includes(q)) this.add(s, loop, 1, q === '' ? '1' : '7', `product/service id qualifier '${q}' (expected ${SV101_QUALIFIERS.join(', ')})`, 1);
+        if (code === '') this.add(s, loop, 1, '1', 'procedure code is missing', 2);
+        this.decimal(s, loop, 2);
+        this.code(s, loop, 3, ['UN', 'MJ']);
+        this.decimal(s, loop, 4);
+        break;
+      }
+      case 'SV2':
+        if (!this.required(s, loop, 1, 3, 4, 5)) break;
+        if (!/^\d{4}$/.test(s.elements[1]!)) this.add(s, loop, 1, '7', `'${s.elements[1]}' is not a 4-digit revenue code`);
+        this.decimal(s, loop, 3);
+        this.code(s, loop, 4, ['UN', 'DA']);
+        this.decimal(s, loop, 5);
+        break;
+      case 'PRV':
+        // NUCC taxonomy codes are exactly 10 characters.
+        if ((s.elements[3] ?? '') !== '' && !/^[0-9A-Z]{10}$/.test(s.elements[3]!)) this.add(s, loop, 3, (s.elements[3] ?? '').length < 10 ? '4' : '7', `'${s.elements[3]}' is not a 10-character provider taxonomy code`, undefined, 'warning');
+        break;
+      case 'HI':
+        for (let i = 1; i < s.elements.length; i++) {
+          const v = s.elements[i] ?? '';
+          if (v === '') continue;
+          const q = v.split(c)[0]!;
+          if (!HI_QUALIFIERS.has(q) && !(v.indexOf(c) < 0 && i > 1 && HI_QUALIFIERS.has((s.elements[i - 1] ?? '').split(c)[0]!)))
+            this.add(s, loop, i, '7', `code list qualifier '${q}' is not valid for health care codes`, 1);
+        }
+        break;
+      default:
+    }
+  }
+}
