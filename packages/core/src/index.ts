@@ -7,3 +7,4 @@ export * from './ids/index.ts';
 export * from './money/index.ts';
 export * from './registry/index.ts';
 export * from './remittance/index.ts';
+export * from './synthetic/index.ts';
