@@ -79,15 +79,14 @@ describe(`HTTP API on ${db}`, () => {
 
   it('rejects a malformed 837 with a 999 naming segment and element, storing nothing', async () => {
     const before = await t.deps.store.db.selectFrom('claim').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
-    const bad = file837([riversideClaim('RMG-3001')], 4).replace(/CLM\*RMG-3001\*[0-9.]+\*/, 'CLM*RMG-3001*999.99*');
+    const bad = file837([riversideClaim('RMG-3001')], 4).replace('DTP*472*D8*20260302', 'DTP*472*D8*20261302');
     const res = await t.app.inject({ method: 'POST', url: '/x12', headers: { ...auth(riverside), 'content-type': 'application/edi-x12' }, payload: bad });
     expect(res.statusCode).toBe(200);
     expect(res.headers['x-tandem-accepted']).toBe('false');
     const ack = read999(res.body);
     expect(ack.groups[0]!.ak9).toBe('R');
     const err = ack.groups[0]!.sets[0]!.errors[0]!;
-    expect(err.segmentId).toBe('CLM');
-    expect(err.elementPosition).toBe(2);
+    expect(err).toMatchObject({ segmentId: 'DTP', loop: '2400', elementPosition: 3, ik403: '8' });
     const after = await t.deps.store.db.selectFrom('claim').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
     expect(Number(after?.n)).toBe(Number(before?.n));
     const garbage = await t.app.inject({ method: 'POST', url: '/x12', headers: { ...auth(riverside), 'content-type': 'application/edi-x12' }, payload: 'this is not x12' });

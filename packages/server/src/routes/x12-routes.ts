@@ -21,10 +21,10 @@ export function x12Routes(app: FastifyInstance, deps: Deps) {
       const result = await submitClaims(deps, access(request), { text: request.body, channel: 'http', fileName: (request.headers['x-file-name'] as string | undefined) ?? null });
       void reply.header('x-tandem-accepted', String(result.accepted));
       if (result.submissionId) void reply.header('x-tandem-submission', result.submissionId);
-      if (String(request.headers.accept ?? '').includes('application/json')) return reply.status(result.ack999 || result.ta1 ? 200 : 400).send(result);
-      const ack = result.ack999 ?? result.ta1;
-      if (!ack) throw new TandemError('X12_REJECTED', result.transactionSets[0]?.errors.join('; ') ?? 'not an X12 interchange');
-      return reply.status(200).type('application/edi-x12').send(result.ta1 && result.ack999 ? `${result.ta1}\n${result.ack999}` : ack);
+      // No 999 means the body is not an X12 5010 interchange at all: that is an HTTP-level 400.
+      if (!result.ack999) throw new TandemError('X12_REJECTED', result.transactionSets[0]?.errors.join('; ') || 'not an X12 interchange');
+      if (String(request.headers.accept ?? '').includes('application/json')) return reply.send(result);
+      return reply.status(200).type('application/edi-x12').send(result.ta1 ? `${result.ta1}${result.ack999}` : result.ack999);
     },
   );
 }
