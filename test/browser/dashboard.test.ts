@@ -66,7 +66,7 @@ describe('dashboard in Chromium', () => {
     const org = (await page.getByTestId('current-org').textContent()) ?? '';
     expect(org).toMatch(/Provider view/i);
     await page.getByTestId('claim-row').first().waitFor();
-    const token = await page.evaluate(() => Object.values(sessionStorage).find((v) => v.split('.').length === 3) ?? '');
+    const token = String(await page.evaluate("sessionStorage.getItem('tandem.token')"));
     const res = await fetch(`${url}/api/claims?limit=500`, { headers: { authorization: `Bearer ${token}` } });
     const body = (await res.json()) as { items: Array<{ providerName: string }> };
     const names = new Set(body.items.map((i) => i.providerName));

@@ -19,6 +19,9 @@ import { x12Routes } from './routes/x12-routes.ts';
 
 export const VERSION = '0.1.0';
 
+/** Paths that carry member or claim data: never served without a token. */
+const DATA_PATH = /^\/(api|fhir|x12)(\/|\?|$)/;
+
 export interface AppOptions {
   /** Directory of the built dashboard (packages/web/dist); not served when absent. */
   readonly webDir?: string | null;
@@ -34,8 +37,10 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config as { public?: boolean } | undefined;
     if (config?.public || request.method === 'OPTIONS') return;
-    // Unmatched routes (static dashboard files, 404s) carry no route url.
+    // Unmatched routes (404s) carry no route url.
     if (request.routeOptions.url === undefined || request.is404) return;
+    // The dashboard's static files are public; every data path (/api, /fhir, /x12) is not.
+    if ((request.method === 'GET' || request.method === 'HEAD') && !DATA_PATH.test(request.url)) return;
     await authenticate(request);
   });
   app.setErrorHandler(errorHandler);

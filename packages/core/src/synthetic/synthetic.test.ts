@@ -13,7 +13,7 @@ describe('synthetic population', () => {
     expect(m2).toEqual(m1);
     expect(generateClaimsForMember(opts, a, m1.members[3]!, m1.coverages[3]!)).toEqual(generateClaimsForMember(opts, a, m1.members[3]!, m1.coverages[3]!));
     const other = generateMembers({ ...opts, seed: 8 }, generateRegistry({ ...opts, seed: 8 }), 100).next().value!;
-    expect(other.members.map((m) => m.firstName)).not.toEqual(m1.members.map((m) => m.firstName));
+    expect(other.members.map((m: { firstName: string }) => m.firstName)).not.toEqual(m1.members.map((m: { firstName: string }) => m.firstName));
     expect(createPrng(1).next()).not.toBe(createPrng(2).next());
   });
 
