@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeNpi } from '@tandem/core';
 import { BASE_SCHEDULE, BENEFIT, CONTRACT, CONTRACT_SCHEDULE, MEMBER, PAYER, PLAN, PROVIDER } from '@tandem/core/testing';
 import { createTestStore } from './testing/test-store.ts';
 import { insertContracts, insertFeeSchedule, insertMembers, insertOrganizations, insertPlans } from './repositories/registry-writer.ts';
@@ -46,10 +47,14 @@ describe(`store on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, () =>
   it('rolls back everything when a transaction fails', async () => {
     await expect(
       store.db.transaction().execute(async (trx) => {
-        await insertOrganizations(trx, [{ ...PROVIDER, id: 'org-x', npi: '1999999999' }]);
+        await insertOrganizations(trx, [{ ...PROVIDER, id: 'org-x', npi: makeNpi('199999999') }]);
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
     expect(await store.db.selectFrom('organization').select('id').where('id', '=', 'org-x').executeTakeFirst()).toBeUndefined();
+  });
+
+  it('refuses provider organizations whose NPI fails the check digit', async () => {
+    await expect(insertOrganizations(store.db, [{ ...PROVIDER, id: 'org-y', npi: '1234567890' }])).rejects.toThrow(/check digit/);
   });
 });

@@ -2,7 +2,7 @@
  * Bulk writers for the registry (generator, fixtures, admin import). Rows are chunked
  * so one statement stays under PostgreSQL's 65,535-parameter limit.
  */
-import type { BenefitDesign, Contract, Coverage, FeeScheduleVersion, Member, Organization, Plan, Practitioner } from '@tandem/core';
+import { contractProblems, organizationProblems, practitionerProblems, type BenefitDesign, type Contract, type Coverage, type FeeScheduleVersion, type Member, type Organization, type Plan, type Practitioner } from '@tandem/core';
 import type { Insertable } from 'kysely';
 import type { Db } from '../open-database.ts';
 import type { Database } from '../schema.ts';
@@ -20,7 +20,13 @@ export async function insertChunked<T extends keyof Database & string>(
   }
 }
 
+/** Bad registry data is refused whole, with every problem named. */
+function refuse(problems: string[]): void {
+  if (problems.length) throw new RangeError(`registry data refused: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? ` (+${problems.length - 10} more)` : ''}`);
+}
+
 export async function insertOrganizations(db: Db, orgs: readonly Organization[]): Promise<void> {
+  refuse(orgs.flatMap(organizationProblems));
   await insertChunked(db, 'organization', orgs.map((o) => ({ id: o.id, kind: o.kind, name: o.name, tin: o.tin, npi: o.npi, provider_type: o.providerType, payer_code: o.payerCode })), 7);
 }
 
@@ -55,10 +61,12 @@ export async function insertPlans(db: Db, plans: readonly Plan[], designs: reado
 }
 
 export async function insertPractitioners(db: Db, rows: readonly Practitioner[]): Promise<void> {
+  refuse(rows.flatMap(practitionerProblems));
   await insertChunked(db, 'practitioner', rows.map((p) => ({ id: p.id, npi: p.npi, first_name: p.firstName, last_name: p.lastName, taxonomy: p.taxonomy, specialty: p.specialty, org_id: p.orgId })), 7);
 }
 
 export async function insertContracts(db: Db, rows: readonly Contract[]): Promise<void> {
+  refuse(rows.flatMap(contractProblems));
   await insertChunked(db, 'contract', rows.map((c) => ({ id: c.id, payer_org_id: c.payerOrgId, provider_org_id: c.providerOrgId, name: c.name, effective_from: c.effectiveFrom, effective_to: c.effectiveTo, fee_schedule_id: c.feeScheduleId })), 7);
 }
 
