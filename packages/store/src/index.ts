@@ -10,3 +10,4 @@ export * from './repositories/member-reader.ts';
 export * from './repositories/registry-snapshot.ts';
 export * from './repositories/registry-writer.ts';
 export * from './repositories/remittance-repo.ts';
+export * from './repositories/json-insert.ts';

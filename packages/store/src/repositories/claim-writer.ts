@@ -5,7 +5,7 @@
 import type { AdjudicatedClaim, ClaimInput } from '@tandem/core';
 import { createHash } from 'node:crypto';
 import type { Db } from '../open-database.ts';
-import { insertChunked } from './registry-writer.ts';
+import { insertJsonRows } from './json-insert.ts';
 
 export interface StoredClaim {
   readonly id: string;
@@ -46,35 +46,27 @@ export async function findOriginals(db: Db, keys: readonly string[]): Promise<Ma
 
 export async function insertClaims(trx: Db, submissionId: string, receivedAt: string, claims: readonly StoredClaim[]): Promise<void> {
   if (claims.length === 0) return;
-  await insertChunked(
-    trx,
-    'claim',
-    claims.map((c) => ({
+  const claimRows = claims.map((c) => ({
       id: c.id, payer_org_id: c.payerOrgId, provider_org_id: c.providerOrgId, submission_id: submissionId, kind: c.input.kind,
       billing_npi: c.input.billingNpi, billing_name: c.input.billingName, member_key: c.memberKey, member_id: c.input.memberId,
       patient_name: [c.input.patientLastName, c.input.patientFirstName].filter(Boolean).join(', '),
       patient_control_number: c.input.patientControlNumber, payer_claim_control_number: c.id, frequency_code: c.input.frequencyCode,
       place_of_service: c.input.placeOfService, type_of_bill: c.input.typeOfBill, rendering_npi: c.input.renderingNpi,
-      diagnoses: JSON.stringify(c.input.diagnoses), service_date_from: c.serviceDateFrom, service_date_to: c.serviceDateTo,
+      diagnoses: c.input.diagnoses, service_date_from: c.serviceDateFrom, service_date_to: c.serviceDateTo,
       received_at: receivedAt, status: c.result.status, network: c.result.network, plan_id: c.planId,
       billed_cents: c.result.billedCents, allowed_cents: c.result.allowedCents, paid_cents: c.result.paidCents,
       patient_resp_cents: c.result.patientRespCents, dedupe_key: c.dedupeKey, duplicate_of: c.duplicateOf,
-      provenance: JSON.stringify(c.result.provenance), remittance_id: null,
-    })),
-    34,
-  );
-  await insertChunked(
-    trx,
-    'claim_line',
-    claims.flatMap((c) =>
+      provenance: c.result.provenance, remittance_id: null,
+  }));
+  await insertJsonRows(trx, 'claim', Object.keys(claimRows[0]!), claimRows);
+  const lineRows = claims.flatMap((c) =>
       c.result.lines.map((l, i) => ({
-        claim_id: c.id, line_number: i + 1, procedure_code: l.procedureCode, modifiers: JSON.stringify(l.modifiers), revenue_code: l.revenueCode,
+        claim_id: c.id, line_number: i + 1, procedure_code: l.procedureCode, modifiers: l.modifiers, revenue_code: l.revenueCode,
         units: l.units, service_date_from: l.serviceDateFrom, service_date_to: l.serviceDateTo, category: l.category, network: l.network,
         billed_cents: l.billedCents, allowed_cents: l.allowedCents, deductible_cents: l.deductibleCents, copay_cents: l.copayCents,
         coinsurance_cents: l.coinsuranceCents, patient_resp_cents: l.patientRespCents, paid_cents: l.paidCents,
-        adjustments: JSON.stringify(l.adjustments), remarks: JSON.stringify(l.remarks), fee_schedule_version_id: l.feeScheduleVersionId,
+        adjustments: l.adjustments, remarks: l.remarks, fee_schedule_version_id: l.feeScheduleVersionId,
       })),
-    ),
-    21,
   );
+  if (lineRows.length) await insertJsonRows(trx, 'claim_line', Object.keys(lineRows[0]!), lineRows);
 }
