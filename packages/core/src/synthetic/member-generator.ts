@@ -39,8 +39,10 @@ export function* generateMembers(opts: GeneratorOptions, registry: RegistryData,
     const ma = plan === 'plan-ma-hmo';
     const size = ma ? (p.chance(0.25) ? 2 : 1) : p.weighted([[1, 40], [2, 20], [3, 18], [4, 15], [5, 7]] as const);
     // Coverage period for the family: most all year, some join or leave mid-year.
-    const start = p.chance(0.05) ? `${opts.year}-${two(p.int(2, 9))}-01` : p.chance(0.5) ? `${opts.year - 1}-01-01` : `${opts.year}-01-01`;
-    const end = p.chance(0.04) ? lastDay(opts.year, p.int(3, 11)) : null;
+    const startMonth = p.chance(0.05) ? p.int(2, 9) : 1;
+    const start = startMonth > 1 ? `${opts.year}-${two(startMonth)}-01` : p.chance(0.5) ? `${opts.year - 1}-01-01` : `${opts.year}-01-01`;
+    // Leavers end after they start (months startMonth+1 … 11).
+    const end = p.chance(0.04) && startMonth < 11 ? lastDay(opts.year, p.int(Math.max(3, startMonth + 1), 11)) : null;
     const subscriberKey = `m-${index + 1}`;
     for (let person = 1; person <= size && index < opts.members; person++) {
       index++;

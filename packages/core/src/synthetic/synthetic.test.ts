@@ -36,6 +36,7 @@ describe('synthetic population', () => {
       for (const chunk of generateMembers({ ...opts, members: n }, r, 1000)) {
         expect(chunk.members.length).toBeLessThanOrEqual(1000);
         expect(chunk.coverages.length).toBe(chunk.members.length);
+        for (const c of chunk.coverages) if (c.effectiveTo) expect(c.effectiveTo > c.effectiveFrom).toBe(true);
         count += chunk.members.length;
         chunk.members.forEach((m) => ids.add(m.memberId));
       }

@@ -2,10 +2,11 @@
  * Bulk writers for the registry (generator, fixtures, admin import). Rows are chunked
  * so one statement stays under PostgreSQL's 65,535-parameter limit.
  */
-import { contractProblems, organizationProblems, practitionerProblems, type BenefitDesign, type Contract, type Coverage, type FeeScheduleVersion, type Member, type Organization, type Plan, type Practitioner } from '@tandem/core';
+import { contractProblems, organizationProblems, periodProblems, practitionerProblems, type BenefitDesign, type Contract, type Coverage, type FeeScheduleVersion, type Member, type Organization, type Plan, type Practitioner } from '@tandem/core';
 import type { Insertable } from 'kysely';
 import type { Db } from '../open-database.ts';
 import type { Database } from '../schema.ts';
+import { insertJsonRows } from './json-insert.ts';
 
 export async function insertChunked<T extends keyof Database & string>(
   db: Db,
@@ -71,6 +72,9 @@ export async function insertContracts(db: Db, rows: readonly Contract[]): Promis
 }
 
 export async function insertMembers(db: Db, members: readonly Member[], coverages: readonly Coverage[]): Promise<void> {
-  await insertChunked(db, 'member', members.map((m) => ({ key: m.key, payer_org_id: m.payerOrgId, member_id: m.memberId, subscriber_key: m.subscriberKey, relationship: m.relationship, first_name: m.firstName, last_name: m.lastName, date_of_birth: m.dateOfBirth, gender: m.gender })), 9);
-  await insertChunked(db, 'coverage', coverages.map((c) => ({ id: c.id, member_key: c.memberKey, subscriber_key: c.subscriberKey, plan_id: c.planId, effective_from: c.effectiveFrom, effective_to: c.effectiveTo })), 6);
+  refuse(coverages.flatMap((c) => periodProblems(c.id, c)));
+  const m = members.map((x) => ({ key: x.key, payer_org_id: x.payerOrgId, member_id: x.memberId, subscriber_key: x.subscriberKey, relationship: x.relationship, first_name: x.firstName, last_name: x.lastName, date_of_birth: x.dateOfBirth, gender: x.gender }));
+  const c = coverages.map((x) => ({ id: x.id, member_key: x.memberKey, subscriber_key: x.subscriberKey, plan_id: x.planId, effective_from: x.effectiveFrom, effective_to: x.effectiveTo }));
+  if (m.length) await insertJsonRows(db, 'member', Object.keys(m[0]!), m);
+  if (c.length) await insertJsonRows(db, 'coverage', Object.keys(c[0]!), c);
 }
