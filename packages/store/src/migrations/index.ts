@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './001-initial.ts';
 
 /** Migrations are code, listed here in order; the same set runs on PGlite and PostgreSQL. */
@@ -13,7 +13,10 @@ class InCodeProvider implements MigrationProvider {
 }
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<{ applied: string[] }> {
-  const migrator = new Migrator({ db, provider: new InCodeProvider(), migrationTableName: 'tandem_migration', migrationLockTableName: 'tandem_migration_lock' });
+  // Pin the migration tables to the schema we run in: Kysely looks tables up across all
+  // schemas, so another schema's tables (a parallel test run) would otherwise be mistaken for ours.
+  const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s ?? 'public';
+  const migrator = new Migrator({ db, provider: new InCodeProvider(), migrationTableName: 'tandem_migration', migrationLockTableName: 'tandem_migration_lock', migrationTableSchema: schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };

@@ -10,22 +10,22 @@ export async function lockAccumulators(trx: Db, keys: readonly string[]): Promis
   if (keys.length === 0) return [];
   const sorted = [...new Set(keys)].sort(); // one lock order everywhere: no deadlocks
   // Make the rows exist first: SELECT … FOR UPDATE cannot lock a row that is not there.
-  for (let i = 0; i < sorted.length; i += 20_000) {
-    const chunk = sorted.slice(i, i + 20_000);
-    await trx.insertInto('accumulator').values(chunk.map((key) => ({ key, deductible_cents: 0, oop_cents: 0 }))).onConflict((oc) => oc.column('key').doNothing()).execute();
-  }
-  const rows = await trx.selectFrom('accumulator').selectAll().where('key', 'in', sorted).orderBy('key').forUpdate().execute();
-  return rows.map((r) => [r.key, { deductibleCents: r.deductible_cents, oopCents: r.oop_cents }]);
+  // Keys travel as one JSON array parameter (fast on PGlite; no parameter limit).
+  const json = JSON.stringify(sorted);
+  await sql`insert into accumulator (key, deductible_cents, oop_cents)
+            select k, 0, 0 from jsonb_array_elements_text(${json}::jsonb) as k
+            on conflict (key) do nothing`.execute(trx);
+  const rows = await sql<{ key: string; deductible_cents: number; oop_cents: number }>`
+    select key, deductible_cents, oop_cents from accumulator
+    where key in (select jsonb_array_elements_text(${json}::jsonb)) order by key for update`.execute(trx);
+  return rows.rows.map((r) => [r.key, { deductibleCents: Number(r.deductible_cents), oopCents: Number(r.oop_cents) }]);
 }
 
 export async function writeAccumulators(trx: Db, changed: ReadonlyArray<readonly [string, AccumulatorTotals]>): Promise<void> {
   if (changed.length === 0) return;
-  for (let i = 0; i < changed.length; i += 10_000) {
-    const chunk = changed.slice(i, i + 10_000);
-    const values = sql.join(chunk.map(([k, v]) => sql`(${k}, ${v.deductibleCents}::bigint, ${v.oopCents}::bigint)`));
-    await sql`update accumulator as a set deductible_cents = v.d, oop_cents = v.o
-              from (values ${values}) as v(k, d, o) where a.key = v.k`.execute(trx);
-  }
+  const json = JSON.stringify(changed.map(([k, v]) => ({ k, d: v.deductibleCents, o: v.oopCents })));
+  await sql`update accumulator as a set deductible_cents = v.d, oop_cents = v.o
+            from jsonb_to_recordset(${json}::jsonb) as v(k text, d bigint, o bigint) where a.key = v.k`.execute(trx);
 }
 
 /** Reserves `n` consecutive numbers of a named counter; returns the first. */

@@ -3,6 +3,7 @@
  * transaction: a submission's claims, accumulators and 999 commit together or not at all.
  */
 import type { AdjudicatedClaim, ClaimInput } from '@tandem/core';
+import { sql } from 'kysely';
 import { createHash } from 'node:crypto';
 import type { Db } from '../open-database.ts';
 import { insertJsonRows } from './json-insert.ts';
@@ -36,11 +37,11 @@ export function dedupeKey(payerOrgId: string, c: ClaimInput): string {
 /** Original claims already on file for these keys. */
 export async function findOriginals(db: Db, keys: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const unique = [...new Set(keys)];
-  for (let i = 0; i < unique.length; i += 10_000) {
-    const rows = await db.selectFrom('claim').select(['id', 'dedupe_key']).where('dedupe_key', 'in', unique.slice(i, i + 10_000)).where('duplicate_of', 'is', null).execute();
-    for (const r of rows) out.set(r.dedupe_key, r.id);
-  }
+  if (keys.length === 0) return out;
+  const rows = await sql<{ id: string; dedupe_key: string }>`
+    select id, dedupe_key from claim
+    where dedupe_key in (select jsonb_array_elements_text(${JSON.stringify([...new Set(keys)])}::jsonb)) and duplicate_of is null`.execute(db);
+  for (const r of rows.rows) out.set(r.dedupe_key, r.id);
   return out;
 }
 

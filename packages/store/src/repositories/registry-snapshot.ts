@@ -16,6 +16,7 @@ import {
   type Plan,
   type Practitioner,
 } from '@tandem/core';
+import { sql } from 'kysely';
 import type { Db } from '../open-database.ts';
 
 export interface RegistrySnapshot {
@@ -95,9 +96,16 @@ export interface MemberWithCoverage {
 export async function loadMembersForBatch(db: Db, snapshot: RegistrySnapshot, payerOrgId: string, memberIds: readonly string[]): Promise<Map<string, MemberWithCoverage>> {
   const out = new Map<string, MemberWithCoverage>();
   if (memberIds.length === 0) return out;
-  const members = await db.selectFrom('member').selectAll().where('payer_org_id', '=', payerOrgId).where('member_id', 'in', [...new Set(memberIds)]).execute();
+  const ids = JSON.stringify([...new Set(memberIds)]);
+  const members = await db
+    .selectFrom('member')
+    .selectAll()
+    .where('payer_org_id', '=', payerOrgId)
+    .where('member_id', 'in', sql<string>`(select jsonb_array_elements_text(${ids}::jsonb))`)
+    .execute();
   if (members.length === 0) return out;
-  const covs = await db.selectFrom('coverage').selectAll().where('member_key', 'in', members.map((m) => m.key)).execute();
+  const keys = JSON.stringify(members.map((m) => m.key));
+  const covs = await db.selectFrom('coverage').selectAll().where('member_key', 'in', sql<string>`(select jsonb_array_elements_text(${keys}::jsonb))`).execute();
   const byMember = new Map<string, CoverageTerms[]>();
   for (const c of covs) {
     const plan = snapshot.planById.get(c.plan_id);

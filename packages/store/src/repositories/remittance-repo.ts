@@ -4,6 +4,7 @@
  * transaction as storing the 835, so a claim appears in exactly one remittance.
  */
 import { FILING_INDICATOR, type AccessContext, type LineOfBusiness, type RemittanceAdvice, type RemittanceClaim } from '@tandem/core';
+import { sql } from 'kysely';
 import type { Db } from '../open-database.ts';
 import { recordAudit } from './audit-repo.ts';
 
@@ -42,7 +43,13 @@ export async function loadRemittanceAdvice(trx: Db, payerOrgId: string, payeeNpi
     .execute();
   if (claims.length === 0) return null;
   const ids = claims.map((c) => c.id);
-  const lines = await trx.selectFrom('claim_line').selectAll().where('claim_id', 'in', ids).orderBy('claim_id').orderBy('line_number').execute();
+  const lines = await trx
+    .selectFrom('claim_line')
+    .selectAll()
+    .where('claim_id', 'in', sql<string>`(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`)
+    .orderBy('claim_id')
+    .orderBy('line_number')
+    .execute();
   const linesBy = new Map<string, typeof lines>();
   for (const l of lines) {
     const list = linesBy.get(l.claim_id) ?? [];
@@ -99,8 +106,11 @@ export async function insertRemittance(trx: Db, ctx: AccessContext, r: Remittanc
     id: r.id, payer_org_id: r.payerOrgId, provider_org_id: provider?.id ?? null, payee_npi: r.payeeNpi, payee_name: r.payeeName,
     trace_number: r.traceNumber, payment_date: r.paymentDate, total_paid_cents: r.totalPaidCents, claim_count: r.claimIds.length, x12: r.x12,
   }).execute();
-  for (let i = 0; i < r.claimIds.length; i += 10_000)
-    await trx.updateTable('claim').set({ remittance_id: r.id }).where('id', 'in', r.claimIds.slice(i, i + 10_000)).execute();
+  await trx
+    .updateTable('claim')
+    .set({ remittance_id: r.id })
+    .where('id', 'in', sql<string>`(select jsonb_array_elements_text(${JSON.stringify(r.claimIds)}::jsonb))`)
+    .execute();
   await recordAudit(trx, ctx, { action: 'create', resourceType: 'Remittance', resourceId: r.id, detail: { claims: r.claimIds.length, payee: r.payeeNpi } });
 }
 
