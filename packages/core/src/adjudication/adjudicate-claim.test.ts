@@ -62,6 +62,16 @@ describe('adjudicateClaim', () => {
     expect(dup.paidCents).toBe(0);
   });
 
+  it('denies replacement and void claims rather than paying them as new claims', () => {
+    for (const frequencyCode of ['7', '8']) {
+      const r = adjudicateClaim(aContext(), aClaim({ frequencyCode }));
+      expect(r.status).toBe('denied');
+      expect(r.paidCents).toBe(0);
+      expect(r.lines[0]!.adjustments[0]).toMatchObject({ group: 'CO', carc: '16' });
+      expect(r.lines[0]!.remarks).toEqual(['MA130']);
+    }
+  });
+
   it('denies dates of service outside coverage with CARC 26 / 27', () => {
     const before = adjudicateClaim(aContext(), aClaim({ lines: [aLine({ serviceDateFrom: '2025-12-30', serviceDateTo: '2025-12-30' })] }));
     expect(before.lines[0]!.adjustments[0]!.carc).toBe('26');

@@ -73,6 +73,9 @@ export function adjudicateClaim(ctx: AdjudicationContext, claim: ClaimInput): Ad
   let benefitUsed: BenefitDesign | null = null;
 
   const lines: AdjudicatedLine[] = claim.lines.map((line) => {
+    // Rule 0: replacements (7) and voids (8) of earlier claims are not processed yet; paying them
+    // as new claims could pay a service twice, so they are denied and the provider is told why.
+    if (claim.frequencyCode === '7' || claim.frequencyCode === '8') return deniedLine(line, 'CO', CARC.SUBMISSION_ERROR, [RARC.RESUBMIT_AS_NEW]);
     // Rule 1: an exact duplicate of a claim already on file pays nothing.
     if (ctx.duplicateOf !== null) return deniedLine(line, 'CO', CARC.DUPLICATE);
     // Rule 2: the billing provider must be a known organization with a valid NPI.

@@ -8,6 +8,7 @@ export const CARC = {
   DEDUCTIBLE: '1',
   COINSURANCE: '2',
   COPAY: '3',
+  SUBMISSION_ERROR: '16',
   DUPLICATE: '18',
   BEFORE_COVERAGE: '26',
   AFTER_COVERAGE: '27',
@@ -23,6 +24,7 @@ const CARC_TEXT: Readonly<Record<string, string>> = {
   '1': 'Deductible amount',
   '2': 'Coinsurance amount',
   '3': 'Co-payment amount',
+  '16': 'Claim/service lacks information or has submission/billing error(s)',
   '18': 'Exact duplicate claim/service',
   '26': 'Expenses incurred prior to coverage',
   '27': 'Expenses incurred after coverage terminated',
@@ -38,6 +40,7 @@ export const RARC = {
   OUT_OF_NETWORK: 'N130',
   NOT_ELIGIBLE_ON_DOS: 'N30',
   DUPLICATE_OF_ORIGINAL: 'N522',
+  RESUBMIT_AS_NEW: 'MA130',
 } as const;
 
 const RARC_TEXT: Readonly<Record<string, string>> = {
@@ -45,6 +48,7 @@ const RARC_TEXT: Readonly<Record<string, string>> = {
   N130: 'Consult plan benefit documents/guidelines for information about restrictions for this service',
   N30: 'Patient ineligible for this service',
   N522: 'Duplicate of a claim processed, or to be processed, as a crossover claim',
+  MA130: 'Your claim contains incomplete and/or invalid information, and no appeal rights are afforded because the claim is unprocessable. Submit a new claim with the complete/correct information.',
 };
 
 export function carcDescription(code: string): string {
