@@ -18,9 +18,14 @@ export interface ClaimFilter {
 
 type ClaimQuery = SelectQueryBuilder<Database, 'claim', object>;
 
-/** The one place claim visibility is decided. */
+/** The one place claim visibility is decided: a payer sees claims it pays, a provider the claims it billed. */
+export function claimScope(ctx: AccessContext): { column: 'claim.payer_org_id' | 'claim.provider_org_id'; orgId: string } {
+  return { column: ctx.orgKind === 'payer' ? 'claim.payer_org_id' : 'claim.provider_org_id', orgId: ctx.orgId };
+}
+
 export function scopeClaims<Q extends ClaimQuery>(q: Q, ctx: AccessContext): Q {
-  return (ctx.orgKind === 'payer' ? q.where('claim.payer_org_id', '=', ctx.orgId) : q.where('claim.provider_org_id', '=', ctx.orgId)) as Q;
+  const s = claimScope(ctx);
+  return q.where(s.column, '=', s.orgId) as Q;
 }
 
 const SUMMARY_COLUMNS = [
@@ -120,7 +125,7 @@ export async function getClaim(db: Db, ctx: AccessContext, id: string) {
 }
 
 export async function claimsSummary(db: Db, ctx: AccessContext) {
-  const scope = ctx.orgKind === 'payer' ? sql`c.payer_org_id = ${ctx.orgId}` : sql`c.provider_org_id = ${ctx.orgId}`;
+  const scope = claimScope(ctx).column === 'claim.payer_org_id' ? sql`c.payer_org_id = ${ctx.orgId}` : sql`c.provider_org_id = ${ctx.orgId}`;
   const totals = await sql<{ count: number; denied: number; billed: number; allowed: number; paid: number; resp: number }>`
     select count(*)::int as count, count(*) filter (where status in ('denied','duplicate'))::int as denied,
       coalesce(sum(billed_cents),0)::bigint as billed, coalesce(sum(allowed_cents),0)::bigint as allowed,

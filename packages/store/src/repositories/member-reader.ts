@@ -7,7 +7,7 @@ import type { AccessContext } from '@tandem/core';
 import { sql } from 'kysely';
 import type { Db } from '../open-database.ts';
 import { recordAudit } from './audit-repo.ts';
-import { scopeClaims } from './claim-reader.ts';
+import { claimScope } from './claim-reader.ts';
 
 export interface MemberQuery {
   readonly key?: string | undefined;
@@ -56,8 +56,8 @@ export async function searchCoverages(db: Db, ctx: AccessContext, f: { id?: stri
 
 /** Claims with their lines, for ExplanationOfBenefit. */
 export async function searchClaimsWithLines(db: Db, ctx: AccessContext, f: { id?: string | undefined; memberKey?: string | undefined; limit: number; offset: number }) {
-  let q = scopeClaims(db.selectFrom('claim') as never, ctx) as unknown as ReturnType<Db['selectFrom']> & ReturnType<typeof db.selectFrom<'claim'>>;
-  q = q.where('claim.member_key', 'is not', null);
+  const scope = claimScope(ctx);
+  let q = db.selectFrom('claim').where('claim.member_key', 'is not', null).where(scope.column, '=', scope.orgId);
   if (f.id) q = q.where('claim.id', '=', f.id);
   if (f.memberKey) q = q.where('claim.member_key', '=', f.memberKey);
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
