@@ -3,7 +3,7 @@
  * (Coverage, ExplanationOfBenefit Professional/Institutional).
  * https://hl7.org/fhir/us/carin-bb/STU2/
  */
-import type { Member } from '@tandem/core';
+import type { AdjudicatedLine, Member } from '@tandem/core';
 import type { Bundle, Coverage, ExplanationOfBenefit, ExplanationOfBenefitItem, Patient, Resource } from '@medplum/fhirtypes';
 import { icd10WithDot, money, procedureSystem, SYSTEM } from './identifiers.ts';
 
@@ -54,24 +54,10 @@ export function coverageResource(c: CoverageInput, asOf: string): Coverage {
   };
 }
 
-export interface EobLineInput {
-  readonly lineNumber: number;
-  readonly procedureCode: string | null;
-  readonly modifiers: readonly string[];
-  readonly revenueCode: string | null;
-  readonly units: string;
-  readonly serviceDateFrom: string;
-  readonly serviceDateTo: string;
-  readonly billedCents: number;
-  readonly allowedCents: number;
-  readonly deductibleCents: number;
-  readonly copayCents: number;
-  readonly coinsuranceCents: number;
-  readonly patientRespCents: number;
-  readonly paidCents: number;
+/** A stored claim line as the EOB needs it: the adjudicated line with plain adjustment rows. */
+export type EobLineInput = Omit<AdjudicatedLine, 'category' | 'network' | 'feeScheduleVersionId' | 'adjustments'> & {
   readonly adjustments: ReadonlyArray<{ group: string; carc: string; amountCents: number }>;
-  readonly remarks: readonly string[];
-}
+};
 
 export interface EobInput {
   readonly id: string;

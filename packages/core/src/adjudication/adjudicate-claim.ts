@@ -11,18 +11,17 @@ import { parseMilliUnits } from './units.ts';
 /** Bumped whenever a rule below changes meaning; stored with every claim. */
 export const ENGINE_VERSION = 'tandem-adjudication/1';
 
+/** What a line keeps from the claim as submitted. */
+function submitted(line: ClaimLineInput) {
+  const { lineNumber, procedureCode, modifiers, revenueCode, units, serviceDateFrom, serviceDateTo } = line;
+  return { lineNumber, procedureCode, modifiers, revenueCode, units, serviceDateFrom, serviceDateTo, billedCents: line.chargeCents };
+}
+
 function deniedLine(line: ClaimLineInput, group: Adjustment['group'], carc: string, remarks: string[] = []): AdjudicatedLine {
   return {
-    lineNumber: line.lineNumber,
-    procedureCode: line.procedureCode,
-    modifiers: line.modifiers,
-    revenueCode: line.revenueCode,
-    units: line.units,
-    serviceDateFrom: line.serviceDateFrom,
-    serviceDateTo: line.serviceDateTo,
+    ...submitted(line),
     category: null,
     network: null,
-    billedCents: line.chargeCents,
     allowedCents: 0,
     deductibleCents: 0,
     copayCents: 0,
@@ -146,16 +145,9 @@ export function adjudicateClaim(ctx: AdjudicationContext, claim: ClaimInput): Ad
     if (share.coinsuranceCents > 0) adjustments.push({ group: 'PR', carc: CARC.COINSURANCE, amountCents: share.coinsuranceCents });
     if (share.copayCents > 0) adjustments.push({ group: 'PR', carc: CARC.COPAY, amountCents: share.copayCents });
     return {
-      lineNumber: line.lineNumber,
-      procedureCode: line.procedureCode,
-      modifiers: line.modifiers,
-      revenueCode: line.revenueCode,
-      units: line.units,
-      serviceDateFrom: line.serviceDateFrom,
-      serviceDateTo: line.serviceDateTo,
+      ...submitted(line),
       category,
       network: inNetwork ? 'in' : 'out',
-      billedCents: line.chargeCents,
       allowedCents: price.allowedCents,
       ...share,
       patientRespCents: patientResp,
