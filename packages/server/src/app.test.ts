@@ -65,6 +65,16 @@ describe(`HTTP API on ${db}`, () => {
     expect(Number(paid?.p)).toBe(first.items[0]!.paidCents);
   });
 
+  it('pays a claim once when the same file arrives twice at the same moment', async () => {
+    const text = file837([riversideClaim('RMG-RACE', [aLine({ procedureCode: '99214', chargeCents: 30_000 })])], 9);
+    const send = () => t.app.inject({ method: 'POST', url: '/x12', headers: { ...auth(riverside), 'content-type': 'application/edi-x12', accept: 'application/json' }, payload: text });
+    const [a, b] = await Promise.all([send(), send()]);
+    const statuses = [a, b].map((r) => (r.json() as { claims: Array<{ status: string }> }).claims[0]!.status).sort();
+    expect(statuses).toEqual(['duplicate', 'paid']);
+    const rows = await t.deps.store.db.selectFrom('claim').select(['status', 'paid_cents']).where('patient_control_number', '=', 'RMG-RACE').execute();
+    expect(rows.filter((r) => r.paid_cents > 0)).toHaveLength(1);
+  });
+
   it('denies claims outside coverage and for unknown members with the right CARC', async () => {
     const outside = claim837From(aClaim({ patientControlNumber: 'RMG-2001', memberId: MEMBER_2.memberId, lines: [aLine({ serviceDateFrom: '2026-05-01', serviceDateTo: '2026-05-01' })] }), { payer: PAYER, provider: PROVIDER, member: MEMBER_2 });
     const stranger = claim837From(aClaim({ patientControlNumber: 'RMG-2002', memberId: 'NOBODY99' }), { payer: PAYER, provider: PROVIDER, member: { ...MEMBER, memberId: 'NOBODY99' } });
@@ -132,7 +142,7 @@ describe(`HTTP API on ${db}`, () => {
     const parsed = read835(x12);
     expect(parsed.findings.filter((f) => f.severity === 'error')).toEqual([]);
     const remit = parsed.remits[0]!;
-    expect(remit.claims.map((c) => c.patientControlNumber).sort()).toEqual(['RMG-1001', 'RMG-1001', 'RMG-2001', 'RMG-2002']);
+    expect(remit.claims.map((c) => c.patientControlNumber).sort()).toEqual(['RMG-1001', 'RMG-1001', 'RMG-2001', 'RMG-2002', 'RMG-RACE', 'RMG-RACE']);
     expect(remit.totalPaidCents).toBe(remit.claims.reduce((s, c) => s + c.paidCents, 0));
     for (const c of remit.claims) {
       const lineAdj = c.lines.flatMap((l) => l.adjustments).reduce((s, a) => s + a.amountCents, 0);
