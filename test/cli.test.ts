@@ -63,6 +63,21 @@ describe(`tandem CLI on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, 
     expect((await runCli(['remit', '--out', remitDir], e.env)).stdout).toMatch(/nothing to remit/);
   }, 180_000);
 
+  it('reads large files set by set with the same outcome', async () => {
+    const out = join(e.dir, 'x12');
+    const file = join(out, readdirSync(out).sort()[0]!);
+    const streamed = await runCli(['claims', 'submit', file, '--json'], { ...e.env, TANDEM_STREAM_BYTES: '1' });
+    expect(streamed.code, streamed.stderr).toBe(0);
+    const body = JSON.parse(streamed.stdout) as { counts: Record<string, number>; ack999: string };
+    // Already submitted above: every claim is a duplicate, and the 999 accepts the file.
+    expect(Object.keys(body.counts)).toEqual(['duplicate']);
+    expect(read999(body.ack999).groups[0]!.ak9).toMatch(/^[AE]$/);
+    const junk = join(e.dir, 'junk.837');
+    writeFileSync(junk, 'not an interchange at all, but long enough to be streamed'.repeat(10));
+    const bad = await runCli(['claims', 'submit', junk], { ...e.env, TANDEM_STREAM_BYTES: '1' });
+    expect(bad.code).toBe(4);
+  });
+
   it('rejects a malformed file with exit 4 and stores nothing', async () => {
     const bad = join(e.dir, 'bad.837');
     writeFileSync(bad, 'ISA*00*          *00*          *ZZ*X              *ZZ*Y              *260101*1200*^*00501*000000001*0*T*:~GS*HC*X*Y*20260101*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~SE*2*0001~GE*1*1~IEA*1*000000001~');

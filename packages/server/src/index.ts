@@ -7,3 +7,4 @@ export * from './use-cases/load-population.ts';
 export * from './use-cases/run-remittance.ts';
 export * from './use-cases/seed-demo.ts';
 export * from './use-cases/submit-claims.ts';
+export * from './use-cases/submit-claims-stream.ts';

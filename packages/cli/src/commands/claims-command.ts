@@ -1,21 +1,25 @@
-import { submitClaims, systemContext, silentLogger, type SubmitResult } from '@tandem/server';
+import { submitClaims, submitClaimsStream, systemContext, silentLogger, type SubmitResult } from '@tandem/server';
 import type { Command } from 'commander';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { CliError, EXIT, readConfig } from '../config.ts';
 import { callServer } from '../http-client.ts';
 import { openTarget } from '../local-store.ts';
+import { progressBar } from '../progress.ts';
+
+/** Files larger than this are read set by set instead of whole (memory stays flat). */
+const STREAM_BYTES = Number(process.env.TANDEM_STREAM_BYTES ?? 64 * 1024 * 1024);
 
 function report(r: SubmitResult, ackOut: string | undefined, json: boolean): number {
   if (json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
   const ack = [r.ta1, r.ack999].filter(Boolean).join('\n');
   if (ackOut) writeFileSync(ackOut, ack);
   else if (!json && ack) process.stdout.write(`${ack}\n`);
-  const counts = new Map<string, number>();
-  for (const c of r.claims) counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
-  const breakdown = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
+  const counts = Object.entries(r.counts ?? {});
+  const breakdown = counts.map(([s, n]) => `${n} ${s}`).join(', ');
+  const total = counts.reduce((s, [, n]) => s + n, 0);
   if (r.accepted) {
-    process.stderr.write(`accepted: ${r.claims.length} claims adjudicated${breakdown ? ` (${breakdown})` : ''}; submission ${r.submissionId}\n`);
+    process.stderr.write(`accepted: ${total} claims adjudicated${breakdown ? ` (${breakdown})` : ''}; submission ${r.submissionId}\n`);
     for (const s of r.transactionSets.filter((t) => !t.accepted)) process.stderr.write(`  transaction set ${s.controlNumber} rejected: ${s.errors.join('; ')}\n`);
     return EXIT.OK;
   }
@@ -35,9 +39,10 @@ export function claimsCommand(program: Command): void {
     .action(async (file: string, o: { ack?: string; json?: boolean }) => {
       const path = resolve(file);
       if (!existsSync(path) || !statSync(path).isFile()) throw new CliError(`no such file: ${file}`, EXIT.USAGE);
-      const text = readFileSync(path, 'latin1');
+      const size = statSync(path).size;
       const config = readConfig();
       const target = await openTarget(config, { allowServer: true });
+      const text = target.kind === 'server' || size <= STREAM_BYTES ? readFileSync(path, 'latin1') : '';
       if (target.kind === 'server') {
         const res = await callServer(target.lock.url, target.lock.token, '/x12', { method: 'POST', body: text, contentType: 'application/edi-x12', accept: 'application/json' });
         const body = (await res.json()) as SubmitResult | { issue?: Array<{ diagnostics: string }> };
@@ -48,7 +53,15 @@ export function claimsCommand(program: Command): void {
       try {
         const payer = await target.store.db.selectFrom('organization').select('id').where('kind', '=', 'payer').orderBy('id').executeTakeFirst();
         if (!payer) throw new CliError('no payer is configured in this database: run `tandem generate --members N` first', EXIT.FAILURE);
-        const r = await submitClaims({ store: target.store, clock: () => new Date(), log: silentLogger }, systemContext(payer.id), { text, channel: 'cli', fileName: basename(path) });
+        const deps = { store: target.store, clock: () => new Date(), log: silentLogger };
+        let r: SubmitResult;
+        if (size > STREAM_BYTES) {
+          const bar = progressBar('submit');
+          r = await submitClaimsStream(deps, systemContext(payer.id), { source: () => createReadStream(path, { highWaterMark: 1 << 20 }), channel: 'cli', fileName: basename(path), onProgress: (n) => bar.update(n, Math.max(n, Math.round(size / 300))) });
+          bar.stop();
+        } else {
+          r = await submitClaims(deps, systemContext(payer.id), { text, channel: 'cli', fileName: basename(path) });
+        }
         process.exitCode = report(r, o.ack, !!o.json);
       } finally {
         await target.store.close();

@@ -6,7 +6,7 @@
  * this one is retried and then found to be a duplicate (never paid twice).
  */
 import { TandemError, type AccessContext } from '@tandem/core';
-import { loadRegistrySnapshot, reserveNumbers, type Db } from '@tandem/store';
+import { loadRegistrySnapshot, reserveNumbers, type Db, type RegistrySnapshot } from '@tandem/store';
 import { build999, buildTA1, read837, type Read837Result } from '@tandem/x12';
 import type { Deps } from '../deps.ts';
 import { claimInputFrom837 } from '../exchange/map-837.ts';
@@ -26,9 +26,25 @@ export interface SubmitResult {
   readonly ta1: string | null;
   readonly transactionSets: { controlNumber: string; accepted: boolean; errors: string[] }[];
   readonly claims: ClaimOutcome[];
+  /** Claims adjudicated, by status (always complete, even when `claims` is truncated for very large files). */
+  readonly counts?: Record<string, number>;
 }
 
-const BATCH = 2_000;
+/** Status counts of claim outcomes. */
+export function countByStatus(outcomes: readonly ClaimOutcome[], into: Record<string, number> = {}): Record<string, number> {
+  for (const o of outcomes) into[o.status] = (into[o.status] ?? 0) + 1;
+  return into;
+}
+
+/** A provider can only submit claims it is the billing provider of. */
+export function assertOwnClaims(ctx: AccessContext, snapshot: RegistrySnapshot, part: readonly BatchClaim[]): void {
+  if (ctx.orgKind !== 'provider') return;
+  const own = snapshot.orgById.get(ctx.orgId)?.npi;
+  const foreign = part.find((b) => b.input.billingNpi !== own);
+  if (foreign) throw new TandemError('FORBIDDEN', `claim ${foreign.input.patientControlNumber} is billed by NPI ${foreign.input.billingNpi ?? '(none)'}, not by your organization (${own ?? 'no NPI'})`);
+}
+
+export const BATCH = 2_000;
 /** The receiver id Tandem puts in acknowledgments it sends (ISA06). */
 export const TANDEM_ISA_ID = 'TANDEM';
 
@@ -36,7 +52,7 @@ function envelopeRejected(r: Read837Result): boolean {
   return r.fatal !== undefined || r.interchanges.length === 0 || r.interchanges.some((i) => i.envelopeFindings.some((f) => f.severity === 'error'));
 }
 
-function describeFinding(f: { code: string; message: string; segmentId?: string; segmentPosition?: number; loop?: string; elementPosition?: number }): string {
+export function describeFinding(f: { code: string; message: string; segmentId?: string; segmentPosition?: number; loop?: string; elementPosition?: number }): string {
   const where = [f.segmentId && `${f.segmentId}${f.elementPosition ? String(f.elementPosition).padStart(2, '0') : ''}`, f.segmentPosition && `segment ${f.segmentPosition}`, f.loop && `loop ${f.loop}`].filter(Boolean).join(', ');
   return where ? `${f.message} (${where})` : f.message;
 }
@@ -81,18 +97,13 @@ export async function submitClaims(deps: Deps, ctx: AccessContext, input: Submit
         const outcomes: ClaimOutcome[] = [];
         for (let i = 0; i < batch.length; i += BATCH) {
           const part = batch.slice(i, i + BATCH);
-          // A provider can only submit claims it is the billing provider of.
-          if (ctx.orgKind === 'provider') {
-            const own = snapshot.orgById.get(ctx.orgId)?.npi;
-            const foreign = part.find((b) => b.input.billingNpi !== own);
-            if (foreign) throw new TandemError('FORBIDDEN', `claim ${foreign.input.patientControlNumber} is billed by NPI ${foreign.input.billingNpi ?? '(none)'}, not by your organization (${own ?? 'no NPI'})`);
-          }
+          assertOwnClaims(ctx, snapshot, part);
           outcomes.push(...(await adjudicateBatch(trx as Db, ctx, snapshot, submissionId, now, part)));
         }
         return { submissionId, outcomes };
       });
       deps.log.info({ submissionId: out.submissionId, claims: out.outcomes.length }, 'submission stored');
-      return { submissionId: out.submissionId, accepted, ack999, ta1: ta1 ?? null, transactionSets: summary, claims: out.outcomes };
+      return { submissionId: out.submissionId, accepted, ack999, ta1: ta1 ?? null, transactionSets: summary, claims: out.outcomes, counts: countByStatus(out.outcomes) };
     } catch (e) {
       const unique = (e as { code?: string }).code === '23505';
       if (!unique || attempt >= 3) throw e;
