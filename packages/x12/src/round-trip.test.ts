@@ -69,6 +69,17 @@ describe('837 writer', () => {
   });
 });
 
+describe('837 writer, large batches', () => {
+  it('splits into transaction sets of claimsPerSet claims with their own SE counts', () => {
+    const claims = Array.from({ length: 5 }, (_, i) => claim({ patientControlNumber: `PCN-${i}` }));
+    const r = read837(write837(claims, { ...opts, kind: 'professional', claimsPerSet: 2 }));
+    const sets = r.interchanges[0]!.groups[0]!.transactionSets;
+    expect(sets.map((s) => s.claims.length)).toEqual([2, 2, 1]);
+    expect(sets.every((s) => s.findings.length === 0)).toBe(true);
+    expect(r.interchanges[0]!.groups[0]!.findings).toEqual([]);
+  });
+});
+
 describe('835 writer', () => {
   const remit: Remittance835 = {
     payer: { name: 'TANDEM HEALTH PLAN', id: 'TANDEM' }, payee: { name: 'RIVERSIDE MEDICAL', npi: '1234567893', taxId: '990000002' },

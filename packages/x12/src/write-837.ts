@@ -13,6 +13,8 @@ export interface Write837Options {
   receiverId: string;
   interchangeControlNumber: number;
   date: Date;
+  /** Claims per transaction set (ST/SE); large batches are split so readers can go set by set. Default 5,000. */
+  claimsPerSet?: number;
 }
 
 function addr(w: X12Writer, a: Address | undefined): void {
@@ -28,7 +30,14 @@ export function write837(claims: readonly Claim837[], o: Write837Options): strin
   const guide = P ? '005010X222A1' : '005010X223A2';
   const w = new X12Writer({ senderId: o.senderId, receiverId: o.receiverId, controlNumber: o.interchangeControlNumber, date: o.date });
   w.gs('HC', guide, o.interchangeControlNumber);
-  w.st('837', '0001', guide);
+  const perSet = Math.max(1, o.claimsPerSet ?? 5_000);
+  for (let i = 0, n = 1; i < Math.max(1, claims.length); i += perSet, n++) writeSet(w, claims.slice(i, i + perSet), o, guide, P, String(n).padStart(4, '0'));
+  w.ge();
+  return w.toString();
+}
+
+function writeSet(w: X12Writer, claims: readonly Claim837[], o: Write837Options, guide: string, P: boolean, control: string): void {
+  w.st('837', control, guide);
   const first = claims[0];
   w.segment('BHT', '0019', '00', String(o.interchangeControlNumber), d8(o.date.toISOString().slice(0, 10)), '1200', 'CH');
   w.segment('NM1', '41', '2', first?.submitter.name || o.senderId, '', '', '', '', '46', first?.submitter.id || o.senderId);
@@ -71,8 +80,6 @@ export function write837(claims: readonly Claim837[], o: Write837Options): strin
     }
   }
   w.se();
-  w.ge();
-  return w.toString();
 }
 
 function writeClaim(w: X12Writer, c: Claim837, P: boolean): void {
