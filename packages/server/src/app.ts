@@ -5,7 +5,7 @@
  */
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import { createTokenService, type TokenService } from './auth/tokens.ts';
 import type { Deps } from './deps.ts';
@@ -25,11 +25,12 @@ const DATA_PATH = /^\/(api|fhir|x12)(\/|\?|$)/;
 export interface AppOptions {
   /** Directory of the built dashboard (packages/web/dist); not served when absent. */
   readonly webDir?: string | null;
-  readonly logger?: FastifyServerOptions['logger'];
+  /** A pino logger shared with the use cases; no request logging when absent (tests). */
+  readonly logger?: FastifyBaseLogger;
 }
 
 export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app: FastifyInstance; tokens: TokenService }> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 10 * 1024 * 1024, trustProxy: false, ajv: { customOptions: { coerceTypes: true, removeAdditional: false } } });
+  const app = Fastify({ ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }), bodyLimit: 10 * 1024 * 1024, trustProxy: false, ajv: { customOptions: { coerceTypes: true, removeAdditional: false } } });
   const tokens = await createTokenService(deps.store.db);
   const authenticate = makeAuthenticate(tokens);
   app.decorateRequest('access', null);

@@ -6,7 +6,8 @@
 import { isEmpty, migrate, openStore } from '@tandem/store';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../app.ts';
-import type { Deps, Logger } from '../deps.ts';
+import { pino } from 'pino';
+import type { Deps } from '../deps.ts';
 import { demoAccounts, seedDemo } from '../use-cases/seed-demo.ts';
 import { removeServerLock, writeServerLock } from './embedded-lock.ts';
 
@@ -25,8 +26,10 @@ export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import
 export async function serve(opts: ServeOptions): Promise<{ close(): Promise<void>; url: string }> {
   const store = await openStore({ url: opts.databaseUrl, dataDir: opts.databaseUrl ? undefined : opts.dataDir });
   await migrate(store);
-  const { app, tokens } = await buildApp({ store, clock: () => new Date(), log: console as unknown as Logger }, { webDir: DEFAULT_WEB_DIR, logger: { level: opts.logLevel } });
-  const deps: Deps = { store, clock: () => new Date(), log: app.log };
+  // One structured (pino) logger for HTTP requests and use cases alike.
+  const log = pino({ level: opts.logLevel });
+  const deps: Deps = { store, clock: () => new Date(), log };
+  const { app, tokens } = await buildApp(deps, { webDir: DEFAULT_WEB_DIR, logger: log });
   if (opts.demo && (await isEmpty(store.db))) {
     opts.print(`Loading demo data: ${opts.demo.members} members and their ${opts.demo.year} claims through 837 → 999 → adjudication → 835 …`);
     const t0 = Date.now();
