@@ -16,16 +16,12 @@ export interface AccessContext {
   readonly purpose: Purpose;
 }
 
-/** Claim visibility: a payer sees claims it is the payer of; a provider sees claims it billed. */
-export function canSeeClaim(ctx: AccessContext, claim: { payerOrgId: string; providerOrgId: string | null }): boolean {
-  return ctx.orgKind === 'payer' ? claim.payerOrgId === ctx.orgId : claim.providerOrgId === ctx.orgId;
-}
-
 /** Only payer administrators and billing staff may run remittance; providers submit claims. */
 export function canRunRemittance(ctx: AccessContext): boolean {
   return ctx.orgKind === 'payer' && (ctx.role === 'admin' || ctx.role === 'billing' || ctx.role === 'system');
 }
 
+/** Providers submit their claims; payer administrators and the system may submit on intake's behalf. */
 export function canSubmitClaims(ctx: AccessContext): boolean {
   return ctx.orgKind === 'provider' || ctx.role === 'admin' || ctx.role === 'system';
 }

@@ -2,22 +2,14 @@
  * A payer's remittance advice to one payee: the domain form of an 835 transaction set
  * (ASC X12 005010X221A1). Built from stored adjudication results; balanced by construction.
  */
-import type { Adjustment } from '../adjudication/index.ts';
+import type { AdjudicatedLine } from '../adjudication/index.ts';
 import type { Cents } from '../money/index.ts';
 
-export interface RemittanceLine {
-  readonly procedureCode: string | null;
-  readonly modifiers: readonly string[];
-  readonly revenueCode: string | null;
-  readonly units: string;
-  readonly serviceDateFrom: string;
-  readonly serviceDateTo: string;
-  readonly billedCents: Cents;
-  readonly allowedCents: Cents;
-  readonly paidCents: Cents;
-  readonly adjustments: readonly Adjustment[];
-  readonly remarks: readonly string[];
-}
+/** A remitted line: the adjudicated line's service, money, adjustments and remarks. */
+export type RemittanceLine = Pick<
+  AdjudicatedLine,
+  'procedureCode' | 'modifiers' | 'revenueCode' | 'units' | 'serviceDateFrom' | 'serviceDateTo' | 'billedCents' | 'allowedCents' | 'paidCents' | 'adjustments' | 'remarks'
+>;
 
 export interface RemittanceClaim {
   readonly claimId: string;

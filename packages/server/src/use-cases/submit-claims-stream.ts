@@ -5,7 +5,7 @@
  * transaction, so a failure part-way leaves nothing stored. Envelope trailer counts
  * (GE01/IEA01) are not checked in this mode; everything inside each set is.
  */
-import type { AccessContext } from '@tandem/core';
+import { canSubmitClaims, TandemError, type AccessContext } from '@tandem/core';
 import { loadRegistrySnapshot, reserveNumbers, type Db } from '@tandem/store';
 import { build999, stream837, type Read837Result, type TransactionSet837 } from '@tandem/x12';
 import type { Deps } from '../deps.ts';
@@ -21,6 +21,7 @@ export async function submitClaimsStream(
   ctx: AccessContext,
   input: { source: () => AsyncIterable<Uint8Array | string>; fileName?: string | null; channel: 'cli' | 'http'; onProgress?: (claims: number) => void },
 ): Promise<SubmitResult> {
+  if (!canSubmitClaims(ctx)) throw new TandemError('FORBIDDEN', 'only providers and administrators submit claims');
   const now = deps.clock();
   const control = await reserveNumbers(deps.store.db, 'ack-interchange', 1);
   for (let attempt = 1; ; attempt++) {

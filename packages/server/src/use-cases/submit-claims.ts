@@ -5,7 +5,7 @@
  * that fails half-way leaves nothing behind, and a concurrent resubmission that races
  * this one is retried and then found to be a duplicate (never paid twice).
  */
-import { TandemError, type AccessContext } from '@tandem/core';
+import { canSubmitClaims, TandemError, type AccessContext } from '@tandem/core';
 import { loadRegistrySnapshot, reserveNumbers, type Db, type RegistrySnapshot } from '@tandem/store';
 import { build999, buildTA1, read837, type Read837Result } from '@tandem/x12';
 import type { Deps } from '../deps.ts';
@@ -58,7 +58,7 @@ export function describeFinding(f: { code: string; message: string; segmentId?: 
 }
 
 export async function submitClaims(deps: Deps, ctx: AccessContext, input: SubmitInput): Promise<SubmitResult> {
-  if (ctx.orgKind !== 'provider' && ctx.role !== 'admin' && ctx.role !== 'system') throw new TandemError('FORBIDDEN', 'only providers and administrators submit claims');
+  if (!canSubmitClaims(ctx)) throw new TandemError('FORBIDDEN', 'only providers and administrators submit claims');
   const parsed = read837(input.text);
   const now = deps.clock();
   const db = deps.store.db;
