@@ -1,2 +1,1 @@
 export * from './npi.ts';
-export * from './ids.ts';
