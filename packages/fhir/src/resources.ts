@@ -82,7 +82,6 @@ export interface EobInput {
   readonly allowedCents: number;
   readonly paidCents: number;
   readonly patientRespCents: number;
-  readonly remitted: boolean;
   readonly lines: readonly EobLineInput[];
 }
 
@@ -139,7 +138,8 @@ export function eobResource(e: EobInput): ExplanationOfBenefit {
     insurer: { reference: `Organization/${e.payerOrgId}`, ...(e.payerName ? { display: e.payerName } : {}) },
     provider: e.providerOrgId ? { reference: `Organization/${e.providerOrgId}`, display: e.providerName } : { identifier: { system: SYSTEM.npi, value: e.billingNpi ?? '' }, display: e.providerName },
     payee: { type: { coding: [{ system: SYSTEM.payeeType, code: 'provider' }] }, party: { identifier: { system: SYSTEM.npi, value: e.billingNpi ?? '' } } },
-    outcome: e.remitted ? 'complete' : 'complete',
+    // Adjudication is finished when the claim is stored; remittance is payment, not outcome.
+    outcome: 'complete',
     ...(e.typeOfBill ? { supportingInfo: [{ sequence: 1, category: { coding: [{ system: 'http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBSupportingInfoType', code: 'typeofbill' }] }, code: { coding: [{ system: SYSTEM.typeOfBill, code: e.typeOfBill }] } }] } : {}),
     diagnosis: e.diagnoses.map((d, i) => ({
       sequence: i + 1,

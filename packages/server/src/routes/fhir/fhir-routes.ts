@@ -84,7 +84,7 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
           patientControlNumber: r['patient_control_number'] as string, receivedAt: r['received_at'] as string, serviceDateFrom: r['service_date_from'] as string,
           serviceDateTo: r['service_date_to'] as string, network: r['network'] as string | null, typeOfBill: r['type_of_bill'] as string | null, placeOfService: r['place_of_service'] as string | null,
           diagnoses: r['diagnoses'] as Array<{ qualifier: string; code: string }>, billedCents: r['billed_cents'] as number, allowedCents: r['allowed_cents'] as number,
-          paidCents: r['paid_cents'] as number, patientRespCents: r['patient_resp_cents'] as number, remitted: r['remittance_id'] !== null,
+          paidCents: r['paid_cents'] as number, patientRespCents: r['patient_resp_cents'] as number,
           lines: r.lines.map((l) => ({
             lineNumber: l['line_number'] as number, procedureCode: l['procedure_code'] as string | null, modifiers: l['modifiers'] as string[], revenueCode: l['revenue_code'] as string | null,
             units: l['units'] as string, serviceDateFrom: l['service_date_from'] as string, serviceDateTo: l['service_date_to'] as string, billedCents: l['billed_cents'] as number,
