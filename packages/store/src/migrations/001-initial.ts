@@ -53,7 +53,8 @@ const statements = [
      id text primary key, payer_org_id text not null references organization(id), provider_org_id text references organization(id),
      submission_id text not null references submission(id), kind text not null, billing_npi text, billing_name text not null,
      member_key text references member(key), member_id text not null, patient_name text not null,
-     patient_control_number text not null, payer_claim_control_number text not null unique, frequency_code text not null,
+     -- payer_claim_control_number equals id (the primary key) today; its own column for the day they differ.
+     patient_control_number text not null, payer_claim_control_number text not null, frequency_code text not null,
      place_of_service text, type_of_bill text, rendering_npi text, diagnoses jsonb not null,
      service_date_from date not null, service_date_to date not null, received_at timestamptz not null default now(),
      status text not null check (status in ('paid','partial','denied','duplicate')), network text, plan_id text,
