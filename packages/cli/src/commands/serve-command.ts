@@ -1,4 +1,4 @@
-import { serve } from '@tandem/server/runtime';
+import { readServerLock, serve } from '@tandem/server/runtime';
 import type { Command } from 'commander';
 import { readConfig, CliError, EXIT } from '../config.ts';
 import { intOption } from './options.ts';
@@ -12,13 +12,13 @@ export function serveCommand(program: Command): void {
     .option('--demo-members <n>', 'members in the demo population', intOption('--demo-members', 1, 1_000_000), 2000)
     .action(async (o: { port?: number; demo?: boolean; demoMembers: number }) => {
       const config = readConfig();
-      const { readServerLock } = await import('@tandem/server/runtime');
       if (!config.databaseUrl) {
         const lock = readServerLock(config.dataDir);
         if (lock) throw new CliError(`a Tandem server (pid ${lock.pid}) is already running on ${config.dataDir} at ${lock.url}`, EXIT.BUSY);
       }
       const server = await serve({
         databaseUrl: config.databaseUrl, dataDir: config.dataDir, port: o.port ?? config.port, host: config.host, logLevel: config.logLevel,
+        // A fixed seed and service year: every demo shows the same population.
         demo: o.demo ? { members: o.demoMembers, seed: 2026, year: 2026 } : null,
         print: (l) => process.stdout.write(`${l}\n`),
       });
