@@ -8,6 +8,11 @@ import { readTransactionSet } from './read-837.ts';
 import { readDelimiters, type Delimiters, type Segment } from './tokenizer.ts';
 import type { RawSet } from './envelope.ts';
 
+/** Thrown by `stream837` when the stream is not an X12 interchange (there is no ISA to read). */
+export class X12ReadError extends Error {
+  override readonly name = 'X12ReadError';
+}
+
 export interface StreamedSet {
   interchange: { controlNumber: string; senderId: string; receiverId: string };
   group: { controlNumber: string; version: string };
@@ -57,7 +62,7 @@ export async function* stream837(source: AsyncIterable<Uint8Array | string>): As
     if (!d) {
       if (buf.length < 110) continue;
       const r = readDelimiters(buf);
-      if (!r.ok) throw new Error(r.reason);
+      if (!r.ok) throw new X12ReadError(r.reason);
       d = r.delimiters;
       buf = buf.slice(r.start);
     }
@@ -76,7 +81,7 @@ export async function* stream837(source: AsyncIterable<Uint8Array | string>): As
   }
   if (!d && buf.length) {
     const r = readDelimiters(buf);
-    if (!r.ok) throw new Error(r.reason);
+    if (!r.ok) throw new X12ReadError(r.reason);
     d = r.delimiters;
     buf = buf.slice(r.start);
     for (const raw of buf.split(d.segment)) {

@@ -2,6 +2,7 @@ import { submitClaims, submitClaimsStream, systemContext, silentLogger, type Sub
 import type { Command } from 'commander';
 import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { defaultPayerId } from '@tandem/store';
 import { CliError, EXIT, readConfig } from '../config.ts';
 import { callServer } from '../http-client.ts';
 import { openTarget } from '../local-store.ts';
@@ -51,16 +52,16 @@ export function claimsCommand(program: Command): void {
         return;
       }
       try {
-        const payer = await target.store.db.selectFrom('organization').select('id').where('kind', '=', 'payer').orderBy('id').executeTakeFirst();
-        if (!payer) throw new CliError('no payer is configured in this database: run `tandem generate --members N` first', EXIT.FAILURE);
+        const payerId = await defaultPayerId(target.store.db);
+        if (!payerId) throw new CliError('no payer is configured in this database: run `tandem generate --members N` first', EXIT.FAILURE);
         const deps = { store: target.store, clock: () => new Date(), log: silentLogger };
         let r: SubmitResult;
         if (size > STREAM_BYTES) {
           const bar = progressBar('submit');
-          r = await submitClaimsStream(deps, systemContext(payer.id), { source: () => createReadStream(path, { highWaterMark: 1 << 20 }), channel: 'cli', fileName: basename(path), onProgress: (n) => bar.update(n, Math.max(n, Math.round(size / 300))) });
+          r = await submitClaimsStream(deps, systemContext(payerId), { source: () => createReadStream(path, { highWaterMark: 1 << 20 }), channel: 'cli', fileName: basename(path), onProgress: (n) => bar.update(n, Math.max(n, Math.round(size / 300))) });
           bar.stop();
         } else {
-          r = await submitClaims(deps, systemContext(payer.id), { text, channel: 'cli', fileName: basename(path) });
+          r = await submitClaims(deps, systemContext(payerId), { text, channel: 'cli', fileName: basename(path) });
         }
         process.exitCode = report(r, o.ack, !!o.json);
       } finally {

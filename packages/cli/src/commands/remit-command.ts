@@ -3,6 +3,7 @@ import { formatCents } from '@tandem/core';
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { defaultPayerId } from '@tandem/store';
 import { CliError, EXIT, readConfig } from '../config.ts';
 import { callServer } from '../http-client.ts';
 import { openTarget } from '../local-store.ts';
@@ -26,11 +27,11 @@ export function remitCommand(program: Command): void {
         for (const r of list) runs.push({ ...r, x12: await (await callServer(target.lock.url, target.lock.token, `/api/remittances/${r.id}/835`)).text() });
       } else {
         try {
-          const payer = await target.store.db.selectFrom('organization').select('id').where('kind', '=', 'payer').orderBy('id').executeTakeFirst();
-          if (!payer) throw new CliError('no payer is configured in this database: run `tandem generate --members N` first', EXIT.FAILURE);
+          const payerId = await defaultPayerId(target.store.db);
+          if (!payerId) throw new CliError('no payer is configured in this database: run `tandem generate --members N` first', EXIT.FAILURE);
           const bar = progressBar('remit');
           const pending = await target.store.db.selectFrom('claim').select((eb) => eb.fn.countAll<number>().as('n')).where('remittance_id', 'is', null).executeTakeFirst();
-          runs = await runRemittance({ store: target.store, clock: () => new Date(), log: silentLogger }, systemContext(payer.id), { onProgress: (d) => bar.update(d, Number(pending?.n ?? d)) });
+          runs = await runRemittance({ store: target.store, clock: () => new Date(), log: silentLogger }, systemContext(payerId), { onProgress: (d) => bar.update(d, Number(pending?.n ?? d)) });
           bar.stop();
         } finally {
           await target.store.close();

@@ -16,6 +16,24 @@ export function accumulatorKey(scope: 'member' | 'family', key: string, planId: 
   return `${scope}|${key}|${planId}|${year}`;
 }
 
+/** Whose accumulators a service counts toward: a member and their family, in one plan, year and network tier. */
+export interface AccumulatorScope {
+  readonly memberKey: string;
+  readonly subscriberKey: string;
+  readonly planId: string;
+  readonly year: number;
+  /** Separate accumulators per network tier: in- and out-of-network deductibles don't cross-apply. */
+  readonly tier: 'in' | 'out';
+}
+
+/** The individual and family accumulator keys of a scope — the one place their shape is decided. */
+export function accumulatorKeys(s: AccumulatorScope): { member: string; family: string } {
+  return {
+    member: accumulatorKey('member', `${s.memberKey}|${s.tier}`, s.planId, s.year),
+    family: accumulatorKey('family', `${s.subscriberKey}|${s.tier}`, s.planId, s.year),
+  };
+}
+
 export class AccumulatorLedger {
   private readonly totals = new Map<string, AccumulatorTotals>();
   private readonly dirty = new Set<string>();

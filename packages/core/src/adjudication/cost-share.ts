@@ -1,6 +1,6 @@
 import { applyBasisPoints, type Cents } from '../money/index.ts';
 import type { CostShareRule, NetworkTier } from '../registry/index.ts';
-import { type AccumulatorLedger, accumulatorKey } from './accumulators.ts';
+import { accumulatorKeys, type AccumulatorLedger, type AccumulatorScope } from './accumulators.ts';
 
 export interface CostShare {
   readonly deductibleCents: Cents;
@@ -8,14 +8,7 @@ export interface CostShare {
   readonly coinsuranceCents: Cents;
 }
 
-export interface CostShareScope {
-  readonly memberKey: string;
-  readonly subscriberKey: string;
-  readonly planId: string;
-  readonly year: number;
-  /** Separate accumulators per network tier: in- and out-of-network deductibles don't cross-apply. */
-  readonly tier: 'in' | 'out';
-}
+export type CostShareScope = AccumulatorScope;
 
 /**
  * Member cost share for one allowed amount, in this order: copay, then deductible,
@@ -30,8 +23,7 @@ export function applyCostShare(
   scope: CostShareScope,
   ledger: AccumulatorLedger,
 ): CostShare {
-  const mKey = accumulatorKey('member', `${scope.memberKey}|${scope.tier}`, scope.planId, scope.year);
-  const fKey = accumulatorKey('family', `${scope.subscriberKey}|${scope.tier}`, scope.planId, scope.year);
+  const { member: mKey, family: fKey } = accumulatorKeys(scope);
   const m = ledger.get(mKey);
   const f = ledger.get(fKey);
 

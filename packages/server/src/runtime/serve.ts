@@ -3,7 +3,7 @@
  * listens, prints where and how to sign in, and shuts down gracefully on SIGINT/SIGTERM
  * (stops accepting, finishes in-flight requests, closes the database).
  */
-import { isEmpty, migrate, openStore } from '@tandem/store';
+import { defaultPayerId, isEmpty, migrate, openStore } from '@tandem/store';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../app.ts';
 import { pino } from 'pino';
@@ -39,8 +39,8 @@ export async function serve(opts: ServeOptions): Promise<{ close(): Promise<void
   const address = await app.listen({ port: opts.port, host: opts.host });
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   if (!opts.databaseUrl) {
-    const payer = await store.db.selectFrom('organization').select('id').where('kind', '=', 'payer').executeTakeFirst();
-    const token = payer ? await tokens.sign({ sub: 'system', orgId: payer.id, orgKind: 'payer', role: 'system' }, 30 * 24 * 3600) : '';
+    const payerId = await defaultPayerId(store.db);
+    const token = payerId ? await tokens.sign({ sub: 'system', orgId: payerId, orgKind: 'payer', role: 'system' }, 30 * 24 * 3600) : '';
     writeServerLock(opts.dataDir, { pid: process.pid, url, token, startedAt: new Date().toISOString() });
   }
   opts.print('');

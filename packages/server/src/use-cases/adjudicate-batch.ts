@@ -4,7 +4,7 @@
  * claim in memory (core, pure), and writes claims, lines and accumulators back.
  */
 import {
-  accumulatorKey,
+  accumulatorKeys,
   AccumulatorLedger,
   adjudicateClaim,
   isValidNpi,
@@ -26,6 +26,7 @@ import {
   type RegistrySnapshot,
   type StoredClaim,
 } from '@tandem/store';
+import { isoDate } from '../deps.ts';
 
 export interface BatchClaim {
   readonly input: ClaimInput;
@@ -81,8 +82,10 @@ export async function adjudicateBatch(
       const years = new Set(i.input.lines.map((l) => Number(l.serviceDateFrom.slice(0, 4))));
       for (const t of m.coverages)
         for (const y of years)
-          for (const tier of ['in', 'out'])
-            accKeys.push(accumulatorKey('member', `${m.member.key}|${tier}`, t.plan.id, y), accumulatorKey('family', `${m.member.subscriberKey}|${tier}`, t.plan.id, y));
+          for (const tier of ['in', 'out'] as const) {
+            const k = accumulatorKeys({ memberKey: m.member.key, subscriberKey: m.member.subscriberKey, planId: t.plan.id, year: y, tier });
+            accKeys.push(k.member, k.family);
+          }
     }
     const ledger = new AccumulatorLedger(await lockAccumulators(trx, accKeys));
     const seenInBatch = new Map<string, string>();
@@ -108,7 +111,7 @@ export async function adjudicateBatch(
         },
         item.input,
       );
-      const span = item.input.lines.length ? serviceSpan(item.input) : { from: isoFallback(receivedAt), to: isoFallback(receivedAt) };
+      const span = item.input.lines.length ? serviceSpan(item.input) : { from: isoDate(receivedAt), to: isoDate(receivedAt) };
       stored.push({
         id, input: item.input, result, payerOrgId: payer.id, providerOrgId: provider?.id ?? null, memberKey: m?.member.key ?? null,
         planId: result.provenance.planId, dedupeKey: key, duplicateOf, serviceDateFrom: span.from, serviceDateTo: span.to,
@@ -122,8 +125,4 @@ export async function adjudicateBatch(
     claimId: s.id, patientControlNumber: s.input.patientControlNumber, status: s.result.status, billedCents: s.result.billedCents,
     paidCents: s.result.paidCents, patientRespCents: s.result.patientRespCents, duplicateOf: s.duplicateOf,
   }));
-}
-
-function isoFallback(d: Date): string {
-  return d.toISOString().slice(0, 10);
 }

@@ -30,6 +30,23 @@ export interface SubmitResult {
   readonly counts?: Record<string, number>;
 }
 
+/** Records a received file; claims reference it. Runs in the submission's transaction. */
+export async function openSubmission(
+  trx: Db,
+  ctx: AccessContext,
+  now: Date,
+  input: { channel: 'cli' | 'http'; fileName?: string | null | undefined },
+  state: { interchangeControlNumber: string | null; accepted: boolean; claimCount: number; ack999: string | null },
+): Promise<string> {
+  const id = `sub-${now.getUTCFullYear()}-${String(await reserveNumbers(trx, 'submission', 1)).padStart(8, '0')}`;
+  await trx.insertInto('submission').values({
+    id, received_at: now.toISOString(), submitter_org_id: ctx.orgKind === 'provider' ? ctx.orgId : null, channel: input.channel,
+    file_name: input.fileName ?? null, interchange_control_number: state.interchangeControlNumber, accepted: state.accepted,
+    claim_count: state.claimCount, ack_999: state.ack999,
+  }).execute();
+  return id;
+}
+
 /** Status counts of claim outcomes. */
 export function countByStatus(outcomes: readonly ClaimOutcome[], into: Record<string, number> = {}): Record<string, number> {
   for (const o of outcomes) into[o.status] = (into[o.status] ?? 0) + 1;
@@ -61,8 +78,7 @@ export async function submitClaims(deps: Deps, ctx: AccessContext, input: Submit
   if (!canSubmitClaims(ctx)) throw new TandemError('FORBIDDEN', 'only providers and administrators submit claims');
   const parsed = read837(input.text);
   const now = deps.clock();
-  const db = deps.store.db;
-  const control = await reserveNumbers(db, 'ack-interchange', 1);
+  const control = await reserveNumbers(deps.store.db, 'ack-interchange', 1);
   const sender = parsed.interchanges[0]?.senderId ?? 'UNKNOWN';
   const ackOpts = { senderId: TANDEM_ISA_ID, receiverId: sender, controlNumber: control, date: now };
   const ta1 = buildTA1(parsed, ackOpts);
@@ -84,29 +100,32 @@ export async function submitClaims(deps: Deps, ctx: AccessContext, input: Submit
   const accepted = sets.some((s) => s.accepted);
   const icn = parsed.interchanges[0]?.controlNumber ?? null;
 
-  // One transaction for the whole submission; a unique-index race on duplicates retries once.
+  const out = await inSubmissionTransaction(deps, async (trx) => {
+    const submissionId = await openSubmission(trx, ctx, now, input, { interchangeControlNumber: icn, accepted, claimCount: batch.length, ack999 });
+    const snapshot = await loadRegistrySnapshot(trx);
+    const outcomes: ClaimOutcome[] = [];
+    for (let i = 0; i < batch.length; i += BATCH) {
+      const part = batch.slice(i, i + BATCH);
+      assertOwnClaims(ctx, snapshot, part);
+      outcomes.push(...(await adjudicateBatch(trx, ctx, snapshot, submissionId, now, part)));
+    }
+    return { submissionId, outcomes };
+  });
+  deps.log.info({ submissionId: out.submissionId, claims: out.outcomes.length }, 'submission stored');
+  return { submissionId: out.submissionId, accepted, ack999, ta1: ta1 ?? null, transactionSets: summary, claims: out.outcomes, counts: countByStatus(out.outcomes) };
+}
+
+/**
+ * One transaction for a whole submission. Two submissions of the same claim racing each
+ * other meet at the duplicate-key unique index; the loser's transaction fails (23505) and
+ * is run again, when it finds the winner's claim and records a duplicate.
+ */
+export async function inSubmissionTransaction<T>(deps: Deps, work: (trx: Db) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const out = await db.transaction().execute(async (trx) => {
-        const submissionId = `sub-${now.getUTCFullYear()}-${String(await reserveNumbers(trx, 'submission', 1)).padStart(8, '0')}`;
-        await trx.insertInto('submission').values({
-          id: submissionId, received_at: now.toISOString(), submitter_org_id: ctx.orgKind === 'provider' ? ctx.orgId : null, channel: input.channel,
-          file_name: input.fileName ?? null, interchange_control_number: icn, accepted, claim_count: batch.length, ack_999: ack999,
-        }).execute();
-        const snapshot = await loadRegistrySnapshot(trx as Db);
-        const outcomes: ClaimOutcome[] = [];
-        for (let i = 0; i < batch.length; i += BATCH) {
-          const part = batch.slice(i, i + BATCH);
-          assertOwnClaims(ctx, snapshot, part);
-          outcomes.push(...(await adjudicateBatch(trx as Db, ctx, snapshot, submissionId, now, part)));
-        }
-        return { submissionId, outcomes };
-      });
-      deps.log.info({ submissionId: out.submissionId, claims: out.outcomes.length }, 'submission stored');
-      return { submissionId: out.submissionId, accepted, ack999, ta1: ta1 ?? null, transactionSets: summary, claims: out.outcomes, counts: countByStatus(out.outcomes) };
+      return await deps.store.db.transaction().execute((trx) => work(trx));
     } catch (e) {
-      const unique = (e as { code?: string }).code === '23505';
-      if (!unique || attempt >= 3) throw e;
+      if ((e as { code?: string }).code !== '23505' || attempt >= 3) throw e;
       deps.log.warn({ attempt }, 'duplicate race on submission; retrying');
     }
   }

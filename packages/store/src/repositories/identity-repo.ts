@@ -42,3 +42,9 @@ export async function ensureSetting(db: Db, key: string, value: string): Promise
 export async function getOrganization(db: Db, id: string) {
   return db.selectFrom('organization').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/** The payer a single-payer deployment acts for (the first by id), or null before a registry is loaded. */
+export async function defaultPayerId(db: Db): Promise<string | null> {
+  const r = await db.selectFrom('organization').select('id').where('kind', '=', 'payer').orderBy('id').executeTakeFirst();
+  return r?.id ?? null;
+}

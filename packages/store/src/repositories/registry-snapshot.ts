@@ -20,6 +20,7 @@ import { sql } from 'kysely';
 import type { Db } from '../open-database.ts';
 
 export interface RegistrySnapshot {
+  /** Payers ordered by id; the first is the default payer (same as `defaultPayerId`). */
   readonly payers: readonly Organization[];
   readonly orgById: ReadonlyMap<string, Organization>;
   readonly providerByNpi: ReadonlyMap<string, Organization>;
@@ -36,7 +37,7 @@ function toOrg(r: { id: string; kind: 'payer' | 'provider'; name: string; tin: s
 
 export async function loadRegistrySnapshot(db: Db): Promise<RegistrySnapshot> {
   const [orgs, practitioners, contracts, plans, designs, versions, rates] = await Promise.all([
-    db.selectFrom('organization').selectAll().execute(),
+    db.selectFrom('organization').selectAll().orderBy('id').execute(),
     db.selectFrom('practitioner').selectAll().execute(),
     db.selectFrom('contract').selectAll().execute(),
     db.selectFrom('plan').selectAll().execute(),
