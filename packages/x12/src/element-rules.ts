@@ -1,9 +1,11 @@
 /**
  * Element-level checks (SNIP 2) for the segments Tandem interprets: required elements,
  * code values, dates, numbers and composites. Each problem becomes a 999 IK4.
- * Code lists follow the 005010X222A1 / X223A2 implementation guides.
+ * Code lists follow the 005010 implementation guides; guide-specific ones (BHT, HL levels,
+ * CLM05-2) come from the guide.
  */
 import type { Finding } from './finding.ts';
+import type { Guide } from './guides/guide.ts';
 import { isDecimal } from './money.ts';
 import type { Delimiters, Segment } from './tokenizer.ts';
 
@@ -19,6 +21,10 @@ export function isDate8(v: string): boolean {
 
 const NM108 = ['24', '34', '46', 'XX', 'MI', 'II', 'PI', 'XV', 'FI', 'SV', 'ZZ'];
 const SBR01 = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'P', 'S', 'T', 'U'];
+/** Amount elements by segment (decimal numbers; SNIP 2). */
+const AMOUNTS: Readonly<Record<string, readonly number[]>> = {
+  BPR: [2], CLP: [3, 4, 5], SVC: [2, 3], CAS: [3, 6, 9, 12, 15, 18], PLB: [4, 6, 8, 10, 12, 14], AMT: [2], RMR: [4, 5, 6], ADX: [1], EB: [7], TS3: [5],
+};
 const SV101_QUALIFIERS = ['HC', 'ER', 'IV', 'WK'];
 const HI_QUALIFIERS = new Set([
   'ABK', 'ABF', 'ABJ', 'ABN', 'APR', 'ABU', 'BK', 'BF', 'BJ', 'BN', 'PR', 'BR', 'BBR', 'BQ', 'BBQ', 'BP', 'BO', 'DR', 'BI', 'BH', 'BE', 'BG', 'TC', 'CAH',
@@ -69,7 +75,7 @@ export class ElementChecker {
   }
 
   /** Checks one segment in its loop. */
-  check(s: Segment, loop: string, kind: 'professional' | 'institutional' | 'unknown'): void {
+  check(s: Segment, loop: string, guide: Guide | null): void {
     const c = this.d.component;
     // X12 syntax: a segment must not end with empty elements (trailing separators).
     if (s.elements.length > 1 && s.elements[s.elements.length - 1] === '')
@@ -77,8 +83,10 @@ export class ElementChecker {
     switch (s.id) {
       case 'BHT':
         this.required(s, loop, 1, 2, 4);
-        this.code(s, loop, 1, ['0019']);
-        this.code(s, loop, 2, ['00', '18']);
+        if (guide?.bht) {
+          this.code(s, loop, 1, guide.bht.structure);
+          this.code(s, loop, 2, guide.bht.purpose);
+        }
         if (s.elements[4] && !isDate8(s.elements[4])) this.add(s, loop, 4, '8', `'${s.elements[4]}' is not a valid CCYYMMDD date`);
         break;
       case 'NM1':
@@ -90,7 +98,7 @@ export class ElementChecker {
         break;
       case 'HL':
         this.required(s, loop, 1, 3);
-        this.code(s, loop, 3, ['20', '22', '23']);
+        if (guide) this.code(s, loop, 3, [...new Set([...Object.keys(guide.hlParents), ...Object.values(guide.hlParents).flat()])]);
         this.code(s, loop, 4, ['0', '1']);
         break;
       case 'SBR':
@@ -109,8 +117,8 @@ export class ElementChecker {
         this.decimal(s, loop, 2);
         const [fac = '', qual = '', freq = ''] = (s.elements[5] ?? '').split(c);
         if (fac === '') this.add(s, loop, 5, '1', 'facility code value is missing', 1);
-        if (kind !== 'unknown') {
-          const want = kind === 'professional' ? 'B' : 'A';
+        if (guide?.transaction === '837') {
+          const want = guide.key === '837I' ? 'A' : 'B';
           // Noted, not rejected: the guide fixes the value, so nothing is lost, and public samples often get it wrong.
           if (qual !== want) this.add(s, loop, 5, qual === '' ? '1' : '7', `facility code qualifier '${qual}' should be '${want}'`, 2, 'warning');
         }
@@ -119,14 +127,18 @@ export class ElementChecker {
       }
       case 'DTP':
         if (this.required(s, loop, 1, 2, 3)) {
-          this.code(s, loop, 2, ['D8', 'RD8', 'DT', 'TM']);
+          this.code(s, loop, 2, ['D8', 'RD8', 'DT', 'TM', 'RDT']);
           this.date(s, loop, 2, 3);
         }
+        break;
+      case 'DTM':
+        if (this.required(s, loop, 1) && (s.elements[2] ?? '') !== '' && !isDate8(s.elements[2]!)) this.add(s, loop, 2, '8', `'${s.elements[2]}' is not a valid CCYYMMDD date`);
         break;
       case 'LX':
         if (this.required(s, loop, 1) && !/^\d{1,6}$/.test(s.elements[1]!)) this.add(s, loop, 1, '6', 'line number must be a whole number');
         break;
       case 'SV1': {
+        if (guide?.transaction !== '837') break;
         if (!this.required(s, loop, 1, 2, 3, 4)) break;
         const [q = '', code = ''] = (s.elements[1] ?? '').split(c);
         if (!SV101_QUALIFIERS.includes(q)) this.add(s, loop, 1, q === '' ? '1' : '7', `product/service id qualifier '${q}' (expected ${SV101_QUALIFIERS.join(', ')})`, 1);
@@ -137,6 +149,7 @@ export class ElementChecker {
         break;
       }
       case 'SV2':
+        if (guide?.transaction !== '837') break;
         if (!this.required(s, loop, 1, 3, 4, 5)) break;
         if (!/^\d{4}$/.test(s.elements[1]!)) this.add(s, loop, 1, '7', `'${s.elements[1]}' is not a 4-digit revenue code`);
         this.decimal(s, loop, 3);
@@ -148,6 +161,7 @@ export class ElementChecker {
         if ((s.elements[3] ?? '') !== '' && !/^[0-9A-Z]{10}$/.test(s.elements[3]!)) this.add(s, loop, 3, (s.elements[3] ?? '').length < 10 ? '4' : '7', `'${s.elements[3]}' is not a 10-character provider taxonomy code`, undefined, 'warning');
         break;
       case 'HI':
+        if (guide?.transaction !== '837' && guide?.transaction !== '278') break;
         for (let i = 1; i < s.elements.length; i++) {
           const v = s.elements[i] ?? '';
           if (v === '') continue;
@@ -158,5 +172,6 @@ export class ElementChecker {
         break;
       default:
     }
+    for (const e of AMOUNTS[s.id] ?? []) this.decimal(s, loop, e);
   }
 }

@@ -25,6 +25,8 @@ export interface RawInterchange {
   readonly isa: Segment;
   readonly iea: Segment | null;
   readonly groups: RawGroup[];
+  /** TA1 interchange acknowledgments carried in this interchange (between ISA and the first GS, or alone). */
+  readonly ta1: Segment[];
   /** TA1-level problems; `code` holds the TA1 note code (e.g. '001'). */
   readonly findings: Finding[];
 }
@@ -86,7 +88,7 @@ export function splitEnvelope(text: string): Envelope {
           endGroup();
           if (!ic.iea) ic.findings.push(envFinding('023', 'interchange has no IEA trailer before the next ISA', ic.isa));
         }
-        ic = { isa: s, iea: null, groups: [], findings: [] };
+        ic = { isa: s, iea: null, groups: [], ta1: [], findings: [] };
         interchanges.push(ic);
         checkIsa(s, ic.findings);
         const version = s.elements[12] ?? '';
@@ -101,6 +103,11 @@ export function splitEnvelope(text: string): Envelope {
         if ((s.elements[2] ?? '') !== (ic.isa.elements[13] ?? '')) ic.findings.push(envFinding('001', `IEA02 '${s.elements[2] ?? ''}' does not match ISA13 '${ic.isa.elements[13] ?? ''}'`, s, 2));
         // Counts are noted (TA1 'E'), not rejected: the groups themselves are complete and each is checked.
         if (Number(s.elements[1]) !== ic.groups.length) ic.findings.push({ ...envFinding('021', `IEA01 says ${s.elements[1] ?? ''} functional groups; the interchange has ${ic.groups.length}`, s, 1), severity: 'warning' });
+        break;
+      case 'TA1':
+        if (ic && !grp) ic.ta1.push(s);
+        else if (ic) ic.findings.push(envFinding('024', 'TA1 inside a functional group', s));
+        else fatal ??= envFinding('022', 'TA1 before the ISA', s);
         break;
       case 'GS':
         if (!ic) { fatal ??= envFinding('022', 'GS outside an interchange', s); break; }

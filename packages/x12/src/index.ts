@@ -1,10 +1,17 @@
 /**
- * @tandem/x12 — HIPAA X12 005010 toolkit with no runtime dependencies: tokenizer, 837P/837I
- * reader with implementation-guide loops and SNIP 1–2 checks, 999/TA1 builders, 835/837
- * writers, 835 reader with balancing, and a streaming 837 reader.
+ * @tandem/x12 — HIPAA X12 005010 toolkit with no runtime dependencies: a reader for every
+ * supported implementation guide (837P/I/D, 835, 270/271, 276/277, 277CA, 278, 834, 820,
+ * 999, 997) into loop trees with SNIP 1–3 findings, a lossless JSON form, 999/TA1
+ * builders, typed 837 claims and 835 remittances, writers, and a streaming 837 reader.
  */
 export * from './build-999.ts';
 export * from './build-ta1.ts';
+export * from './guides/index.ts';
+export { checkHl, hlTree, type HlNode } from './hl-tree.ts';
+export * from './json.ts';
+export type { LoopNode } from './loop-walker.ts';
+export * from './read-x12.ts';
+export * from './validate-set.ts';
 export type { Finding } from './finding.ts';
 export * from './model-835.ts';
 export * from './model-837.ts';

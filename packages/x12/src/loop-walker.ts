@@ -107,6 +107,8 @@ export function walkLoops(schema: LoopDef, segments: readonly Segment[], known: 
       continue;
     }
     // 3. Not placeable: a wrong qualifier on a loop trigger, a segment the guide has elsewhere, or an unknown id.
+    // Kept where it was found, so the tree still holds every segment of the set (lossless JSON and rewriting).
+    top.node.segments.push(s);
     if (!known.has(s.id)) {
       findings.push({ severity: 'error', code: 'unrecognized-segment', message: `unrecognized segment ID '${s.id}'`, segmentId: s.id.slice(0, 3) || '???', segmentPosition: pos, loop: top.node.def.id, ik3Code: '1' });
       continue;

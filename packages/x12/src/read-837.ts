@@ -4,26 +4,18 @@
  * implementation-guide schema; the HL tree is checked from HL01/HL02.
  * https://x12.org — 005010X222A1, 005010X223A2
  */
-import { ElementChecker } from './element-rules.ts';
+import { componentSeparatorInUse } from './component-separator.ts';
 import { splitEnvelope, type RawSet } from './envelope.ts';
 import type { Finding } from './finding.ts';
 import type { LoopNode } from './loop-walker.ts';
-import { walkLoops } from './loop-walker.ts';
 import { centsFromX12 } from './money.ts';
 import type { Address, Claim837, Claim837Line, Read837Result, TransactionSet837 } from './model-837.ts';
-import { KNOWN_837_SEGMENTS, SCHEMA_837I, SCHEMA_837P } from './schema-837.ts';
 import type { Delimiters, Segment } from './tokenizer.ts';
+import { validateSet } from './validate-set.ts';
 
 /** CCYYMMDD → YYYY-MM-DD. */
 export function isoDate(v: string | undefined): string {
   return v && v.length >= 8 ? `${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}` : '';
-}
-
-function kindOf(guide: string): TransactionSet837['kind'] {
-  if (guide.startsWith('005010X222')) return 'professional';
-  if (guide.startsWith('005010X223')) return 'institutional';
-  if (guide.startsWith('005010X224')) return 'dental';
-  return 'unknown';
 }
 
 const el = (s: Segment | undefined, i: number): string => s?.elements[i] ?? '';
@@ -44,35 +36,6 @@ function address(n: LoopNode | undefined): Address | undefined {
 
 function gender(v: string): 'M' | 'F' | 'U' | undefined {
   return v === 'M' || v === 'F' || v === 'U' ? v : undefined;
-}
-
-/** HL integrity: unique ids that are referenced, parents that exist and sit one level up. */
-function checkHl(root: LoopNode, position: (s: Segment) => number): Finding[] {
-  const out: Finding[] = [];
-  const hls: Segment[] = [];
-  const visit = (n: LoopNode) => {
-    if (n.segments[0]?.id === 'HL') hls.push(n.segments[0]);
-    n.children.forEach(visit);
-  };
-  visit(root);
-  const byId = new Map<string, Segment[]>();
-  for (const h of hls) byId.set(el(h, 1), [...(byId.get(el(h, 1)) ?? []), h]);
-  const level: Record<string, string> = { '22': '20', '23': '22' };
-  for (const h of hls) {
-    const parent = el(h, 2);
-    const at = { segmentId: 'HL', segmentPosition: position(h), loop: el(h, 3) === '20' ? '2000A' : el(h, 3) === '22' ? '2000B' : '2000C' };
-    if (el(h, 3) === '20') continue;
-    const earlier = (byId.get(parent) ?? []).filter((p) => p.index < h.index);
-    if (earlier.length > 1)
-      // Two earlier HLs carry this id, so HL02 cannot name the parent; the parent is taken from
-      // position (the nearest one). Noted rather than rejected: public samples reuse HL ids.
-      out.push({ severity: 'warning', code: 'hl-ambiguous-parent', message: `HL02 '${parent}' is ambiguous: ${earlier.length} earlier HL segments have HL01 '${parent}'`, ...at, elementPosition: 2, ik3Code: '8', ik4Code: '7', badValue: parent });
-    else if (earlier.length === 0)
-      out.push({ severity: 'warning', code: 'hl-parent-missing', message: `HL02 '${parent}' names no earlier HL; the parent was taken from position`, ...at, elementPosition: 2, ik3Code: '8', ik4Code: '7', badValue: parent });
-    else if (el(earlier[0], 3) !== level[el(h, 3)])
-      out.push({ severity: 'error', code: 'hl-level', message: `HL ${el(h, 1)} (level ${el(h, 3)}) has parent HL ${parent} at level ${el(earlier[0], 3)}; expected level ${level[el(h, 3)]}`, ...at, elementPosition: 2, ik3Code: '8', ik4Code: '7', badValue: parent });
-  }
-  return out;
 }
 
 interface ClaimContext {
@@ -164,11 +127,6 @@ function readClaim(n: LoopNode, c: ClaimContext): Claim837 {
   const attending = c.kind === 'institutional' ? provider(kid(n, '2310A')) : undefined;
   const lines = kids(n, '2400').map((l) => readLine(l, c, dates));
   const total = centsFromX12(el(clm, 2)) ?? 0;
-  const sum = lines.reduce((s, l) => s + l.chargeCents, 0);
-  if (lines.length > 0 && sum !== total)
-    // SNIP 3 balancing. Noted in the 999 rather than rejected: adjudication prices the lines, and
-    // widely used public samples carry unbalanced CLM02 values.
-    c.findings.push({ severity: 'warning', code: 'claim-unbalanced', message: `CLM02 ${el(clm, 2)} does not equal the sum of line charges ${(sum / 100).toFixed(2)}`, segmentId: 'CLM', segmentPosition: c.position(clm), loop: '2300', elementPosition: 2, elementRef: '782', ik3Code: '8', ik4Code: 'I12', badValue: el(clm, 2) });
   return {
     submitter: c.submitter, receiver: c.receiver, billingProvider: c.billing, ...(c.payTo ? { payToProvider: c.payTo } : {}),
     subscriber: c.subscriber, ...(c.patient ? { patient: c.patient } : {}), payer: c.payer,
@@ -229,53 +187,19 @@ function extractClaims(root: LoopNode, base: Omit<ClaimContext, 'billing' | 'pay
   return claims;
 }
 
-function checkElements(root: LoopNode, checker: ElementChecker, kind: 'professional' | 'institutional'): void {
-  const visit = (n: LoopNode) => {
-    for (const s of n.segments) checker.check(s, n.def.id, kind);
-    n.children.forEach(visit);
-  };
-  visit(root);
-}
-
 /** Reads and validates one ST…SE transaction set. */
 export function readTransactionSet(raw: RawSet, d: Delimiters, groupVersion: string): TransactionSet837 {
-  const st = raw.st;
-  const guide = el(st, 3) || groupVersion;
-  const kind = kindOf(guide);
-  const findings: Finding[] = [...raw.findings];
-  const position = (s: Segment) => s.index - st.index + 1;
-  const base = { controlNumber: el(st, 2), implementationGuide: guide, kind, segmentCount: raw.segments.length };
-  if (el(st, 1) !== '837' || (kind !== 'professional' && kind !== 'institutional')) {
-    findings.push({ severity: 'error', code: 'set-not-supported', message: `transaction set ${el(st, 1)} ${guide} is not supported here (837P 005010X222A1 or 837I 005010X223A2/A3)`, segmentId: 'ST', segmentPosition: 1, setCode: '1' });
+  const v = validateSet(raw, d, groupVersion);
+  const kind = v.guide?.key === '837P' ? 'professional' : v.guide?.key === '837I' ? 'institutional' : v.guide?.key === '837D' ? 'dental' : 'unknown';
+  const base = { controlNumber: v.controlNumber, implementationGuide: v.implementationGuide, kind, segmentCount: raw.segments.length } as const;
+  if (!v.tree || (kind !== 'professional' && kind !== 'institutional')) {
+    const findings = v.tree ? [...v.findings, { severity: 'error' as const, code: 'set-not-supported', message: `transaction set ${v.transaction} ${v.implementationGuide} is not a claim Tandem adjudicates (837P 005010X222A1 or 837I 005010X223A2/A3)`, segmentId: 'ST', segmentPosition: 1, setCode: '1' }] : v.findings;
     return { ...base, accepted: false, findings, claims: [] };
   }
-  if (el(st, 3) && groupVersion && el(st, 3) !== groupVersion)
-    findings.push({ severity: 'warning', code: 'st03-gs08', message: `ST03 '${el(st, 3)}' differs from GS08 '${groupVersion}'`, segmentId: 'ST', segmentPosition: 1, elementPosition: 3 });
-  const walk = walkLoops(kind === 'professional' ? SCHEMA_837P : SCHEMA_837I, raw.segments, KNOWN_837_SEGMENTS, position);
-  findings.push(...walk.findings);
-  const checker = new ElementChecker(d, position);
-  checkElements(walk.root, checker, kind);
-  findings.push(...checker.findings, ...checkHl(walk.root, position));
-  const claims = extractClaims(walk.root, { setControl: el(st, 2), kind, d, position, findings });
+  const findings = v.findings;
+  const position = (s: Segment) => s.index - raw.st.index + 1;
+  const claims = extractClaims(v.tree, { setControl: v.controlNumber, kind, d, position, findings });
   return { ...base, accepted: !findings.some((f) => f.severity === 'error'), findings, claims };
-}
-
-/**
- * Some senders declare one component separator in ISA16 and use another in their
- * composites (e.g. ISA16 ':' with CLM05 '13>A>1'). When no CLM05 holds the declared one
- * but they consistently hold another, that one is used, with a warning.
- */
-function componentSeparatorInUse(d: Delimiters, segments: readonly Segment[], warnings: Finding[]): Delimiters {
-  const clm05 = segments.filter((s) => s.id === 'CLM').map((s) => s.elements[5] ?? '').filter(Boolean);
-  if (clm05.length === 0 || clm05.some((v) => v.includes(d.component))) return d;
-  for (const cand of ['>', ':', '^', '|', '\\']) {
-    if (cand === d.element || cand === d.segment) continue;
-    if (clm05.every((v) => v.split(cand).length === 3)) {
-      warnings.push({ severity: 'warning', code: 'component-separator', message: `ISA16 declares component separator '${d.component}' but the composites use '${cand}'; read with '${cand}'`, segmentId: 'ISA', elementPosition: 16 });
-      return { ...d, component: cand };
-    }
-  }
-  return d;
 }
 
 /** Reads a whole 837 file (any number of interchanges, groups and sets). Never throws. */

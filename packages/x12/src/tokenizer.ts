@@ -28,6 +28,7 @@ export type DelimiterResult = { ok: true; delimiters: Delimiters; start: number;
 export function readDelimiters(text: string): DelimiterResult {
   let start = 0;
   if (text.charCodeAt(0) === 0xfeff) start = 1;
+  else if (text.startsWith('\u00ef\u00bb\u00bf')) start = 3; // a UTF-8 BOM read as Latin-1
   while (start < text.length && /\s/.test(text[start]!)) start++;
   if (text.slice(start, start + 3) !== 'ISA') return { ok: false, reason: 'the file does not start with an ISA segment: not an X12 interchange', start };
   const element = text[start + 3]!;

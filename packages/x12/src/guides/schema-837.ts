@@ -1,10 +1,10 @@
 /**
- * Loop structures of the 837 Professional (005010X222A1) and Institutional (005010X223A2)
- * implementation guides, as far as Tandem validates them: every segment the guides allow
+ * Loop structures of the 837 Professional (005010X222A1), Institutional (005010X223A2) and
+ * Dental (005010X224A2) implementation guides, as far as Tandem validates them: every segment the guides allow
  * is known, in its loop and order, with the maximum use and the required segments and
  * loops. Segment-level details the guides leave situational are not enforced here.
  */
-import { child, loop, MANY, seg, type LoopDef } from './loop-schema.ts';
+import { child, loop, MANY, seg, type LoopDef } from '../loop-schema.ts';
 
 const nm1 = (codes: string[]) => seg('NM1', 1, true, 1, codes);
 const addr = [seg('N3'), seg('N4')];
@@ -13,8 +13,9 @@ function providerLoop(id: string, name: string, codes: string[], extra = [seg('P
   return loop(id, name, nm1(codes), extra);
 }
 
-function build(kind: 'P' | 'I'): LoopDef {
+function build(kind: 'P' | 'I' | 'D'): LoopDef {
   const P = kind === 'P';
+  const D = kind === 'D';
   const l2010AA = loop('2010AA', 'Billing Provider Name', nm1(['85']), [seg('N3', 1, true), seg('N4', 1, true), seg('REF', 3), seg('PER', 2)]);
   const l2010AB = loop('2010AB', 'Pay-to Address Name', nm1(['87']), [seg('N3', 1, true), seg('N4', 1, true)]);
   const l2010AC = loop('2010AC', 'Pay-to Plan Name', nm1(['PE']), [...addr, seg('REF', 2)]);
@@ -25,7 +26,16 @@ function build(kind: 'P' | 'I'): LoopDef {
   const otherPayerNames = [
     child(loop('2330A', 'Other Subscriber Name', nm1(['IL']), [...addr, seg('REF', 3)]), 1),
     child(loop('2330B', 'Other Payer Name', nm1(['PR']), [...addr, seg('DTP', 1), seg('REF', 6)]), 1),
-    ...(P
+    ...(D
+      ? [
+          child(loop('2330C', 'Other Payer Referring Provider', nm1(['DN', 'P3']), [seg('REF', 3)]), 2),
+          child(loop('2330D', 'Other Payer Rendering Provider', nm1(['82']), [seg('REF', 3)]), 1),
+          child(loop('2330E', 'Other Payer Supervising Provider', nm1(['DQ']), [seg('REF', 3)]), 1),
+          child(loop('2330F', 'Other Payer Billing Provider', nm1(['85']), [seg('REF', 2)]), 1),
+          child(loop('2330G', 'Other Payer Service Facility Location', nm1(['77']), [seg('REF', 3)]), 1),
+          child(loop('2330H', 'Other Payer Assistant Surgeon', nm1(['DD']), [seg('REF', 3)]), 1),
+        ]
+      : P
       ? [
           child(loop('2330C', 'Other Payer Referring Provider', nm1(['DN', 'P3']), [seg('REF', 3)]), 2),
           child(loop('2330D', 'Other Payer Rendering Provider', nm1(['82']), [seg('REF', 3)]), 1),
@@ -43,9 +53,17 @@ function build(kind: 'P' | 'I'): LoopDef {
           child(loop('2330I', 'Other Payer Billing Provider', nm1(['85']), [seg('REF', 2)]), 1),
         ]),
   ];
-  const l2320 = loop('2320', 'Other Subscriber Information', seg('SBR'), [seg('CAS', 5), seg('AMT', 3), seg('OI', 1, true), seg(P ? 'MOA' : 'MIA'), seg(P ? 'MOA' : 'MOA'), ...otherPayerNames]);
+  const l2320 = loop('2320', 'Other Subscriber Information', seg('SBR'), [seg('CAS', 5), seg('AMT', 3), seg('OI', 1, true), seg(P || D ? 'MOA' : 'MIA'), seg('MOA'), ...otherPayerNames]);
 
-  const l2310 = P
+  const l2310 = D
+    ? [
+        child(providerLoop('2310A', 'Referring Provider Name', ['DN', 'P3']), 2),
+        child(providerLoop('2310B', 'Rendering Provider Name', ['82']), 1),
+        child(loop('2310C', 'Service Facility Location', nm1(['77']), [...addr, seg('REF', 3)]), 1),
+        child(providerLoop('2310D', 'Assistant Surgeon Name', ['DD']), 1),
+        child(providerLoop('2310E', 'Supervising Provider Name', ['DQ']), 1),
+      ]
+    : P
     ? [
         child(providerLoop('2310A', 'Referring Provider Name', ['DN', 'P3']), 2),
         child(providerLoop('2310B', 'Rendering Provider Name', ['82']), 1),
@@ -63,7 +81,15 @@ function build(kind: 'P' | 'I'): LoopDef {
         child(providerLoop('2310F', 'Referring Provider Name', ['DN']), 1),
       ];
 
-  const l2400 = loop('2400', 'Service Line', seg('LX'), [
+  const l2400D = loop('2400', 'Service Line', seg('LX'), [
+    seg('SV3', 1, true), seg('TOO', 32), seg('DTP', 3), seg('QTY', 5), seg('REF', 20), seg('AMT', 2), seg('NTE'),
+    child(providerLoop('2420A', 'Rendering Provider Name', ['82']), 1),
+    child(providerLoop('2420B', 'Assistant Surgeon Name', ['DD']), 1),
+    child(providerLoop('2420C', 'Supervising Provider Name', ['DQ']), 1),
+    child(loop('2420D', 'Service Facility Location', nm1(['77']), [...addr, seg('REF', 3)]), 1),
+    child(loop('2430', 'Line Adjudication Information', seg('SVD'), [seg('CAS', 5), seg('DTP', 1, true), seg('AMT')]), 15),
+  ]);
+  const l2400 = D ? l2400D : loop('2400', 'Service Line', seg('LX'), [
     seg(P ? 'SV1' : 'SV2', 1, true),
     ...(P ? [seg('SV5'), seg('PWK', 10), seg('CR1'), seg('CR3'), seg('CRC', 5)] : [seg('PWK', 10)]),
     seg('DTP', 20),
@@ -100,7 +126,8 @@ function build(kind: 'P' | 'I'): LoopDef {
 
   const l2300 = loop('2300', 'Claim Information', seg('CLM'), [
     seg('DTP', 30),
-    ...(P ? [] : [seg('CL1')]),
+    ...(P || D ? [] : [seg('CL1')]),
+    ...(D ? [seg('DN1'), seg('DN2', 35)] : []),
     seg('PWK', 10),
     seg('CN1'),
     seg('AMT', 3),
@@ -110,11 +137,11 @@ function build(kind: 'P' | 'I'): LoopDef {
     seg('CR1'),
     seg('CR2'),
     seg('CRC', 10),
-    seg('HI', 30, true),
+    seg('HI', D ? 1 : 30, !D),
     seg('HCP'),
     ...l2310,
     child(l2320, 10),
-    child(l2400, P ? 50 : 999, true),
+    child(l2400, P || D ? 50 : 999, true),
   ]);
 
   const l2000C = loop('2000C', 'Patient Level', seg('HL', 1, true, 3, ['23']), [seg('PAT', 1, true), child(l2010CA, 1, true), child(l2300, 100)]);
@@ -132,10 +159,4 @@ function build(kind: 'P' | 'I'): LoopDef {
 
 export const SCHEMA_837P = build('P');
 export const SCHEMA_837I = build('I');
-
-/** Every segment id these guides use; anything else is "unrecognized" (999 IK304 = 1). */
-export const KNOWN_837_SEGMENTS = new Set([
-  'ST', 'BHT', 'NM1', 'N2', 'N3', 'N4', 'PER', 'HL', 'PRV', 'CUR', 'REF', 'SBR', 'PAT', 'DMG', 'CLM', 'DTP', 'CL1', 'PWK', 'CN1', 'AMT', 'K3',
-  'NTE', 'CR1', 'CR2', 'CR3', 'CRC', 'HI', 'HCP', 'CAS', 'OI', 'MIA', 'MOA', 'LX', 'SV1', 'SV2', 'SV3', 'SV5', 'TOO', 'QTY', 'MEA', 'PS1', 'LIN',
-  'CTP', 'SVD', 'LQ', 'FRM', 'SE', 'DN1', 'DN2', 'PS1',
-]);
+export const SCHEMA_837D = build('D');

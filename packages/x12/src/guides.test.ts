@@ -1,0 +1,90 @@
+/**
+ * Every transaction of the public corpus (test-fixtures/, provenance in SOURCES.tsv) read
+ * through its implementation guide: routed to the right guide, free of errors unless it
+ * carries a known upstream defect (which must then be found), and lossless through the
+ * JSON form: X12 → JSON → X12 → JSON gives the same JSON, with SE01/GE01/IEA01 recounted.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Finding } from './finding.ts';
+import { fromJson, toJson, type JsonLoop, type X12Json } from './json.ts';
+import { readX12, type X12Document } from './read-x12.ts';
+
+const DIR = fileURLToPath(new URL('../test-fixtures/', import.meta.url));
+const rows = readFileSync(join(DIR, 'SOURCES.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+const negative = new Set(rows.filter((c) => c[5]?.trim() === 'negative-test').map((c) => c[0]!));
+const files = rows.map((c) => c[0]!).filter((f) => !f.startsWith('dup-of') && !negative.has(f) && readdirSync(join(DIR, f.split('/')[0]!)).includes(f.split('/')[1]!));
+
+/** The guide each corpus folder's transactions must be routed to. */
+const EXPECTED_GUIDES: Record<string, string[]> = {
+  '837P': ['837P'], '837I': ['837I'], '837D': ['837D'], '835': ['835'], '270': ['270'], '271': ['271'], '276': ['276'], '277': ['277'], '277CA': ['277CA'],
+  '278': ['278-request', '278-response'], '834': ['834', '834-HIX'], '820': ['820', '820-HIX'], '999': ['999'], '997': ['997'],
+};
+
+/** Defects in "valid" upstream files (see shared/data/README.md): the finding code each must produce. */
+const KNOWN_DEFECTS: Record<string, string[]> = {
+  '835/lfh__tertiary-payment.835': ['svc-unbalanced'], // SVC*HC*24599 where HC:24599 is meant
+  '999/imsweb__x12_999_accepted.txt': ['001'], // IEA02 ≠ ISA13
+  '277/imsweb__x12_277_x212.txt': ['001'],
+  '277/stupidedi__X212-HR277-Heatlh-Care-Information-Status-Notification_pass_1.era': ['001'],
+  '271/lfh__subscriber-health-benefit-check-error.271': ['se-control'], // SE02 ≠ ST02
+  // Service levels (HL SS) whose HL02 names the previous service instead of the patient event.
+  '278/stupidedi__X217-HI278-Health-Care-Services-Review---Request-for-Review-and-Response_pass_request-for-non-emergency-transportation.edi': ['hl-level'],
+  // DTP02 'UN' is no date format qualifier (X307 exchange variant, beyond the issue's guides).
+  '834/stupidedi__X307-BE834-Health-Insurance-Exchange-Enrollment_pass_shop-enrollment-in-qualified-health-plan-through-health-insurance-exchange.edi': ['element-7'],
+};
+
+function findings(doc: X12Document): Finding[] {
+  return [...(doc.fatal ? [doc.fatal] : []), ...doc.interchanges.flatMap((i) => [...i.findings, ...i.groups.flatMap((g) => [...g.findings, ...g.sets.flatMap((s) => s.findings)])])];
+}
+
+/** SE01, GE01 and IEA01 as the writer computes them, so a sender's wrong counts do not count as loss. */
+function recounted(json: X12Json): X12Json {
+  const copy = structuredClone(json);
+  for (const ic of copy.interchanges) {
+    for (const g of ic.groups) {
+      for (const t of g.transactions) {
+        let n = 0;
+        const count = (l: JsonLoop) => l.content.forEach((c) => (Array.isArray(c) ? n++ : count(c)));
+        count(t);
+        const last = t.content[t.content.length - 1];
+        if (Array.isArray(last) && last[0] === 'SE') last[1] = String(n);
+      }
+    }
+  }
+  return copy;
+}
+
+describe('implementation guides over the corpus', () => {
+  it('has transactions of every guide family', () => {
+    expect(new Set(files.map((f) => f.split('/')[0]))).toEqual(new Set(Object.keys(EXPECTED_GUIDES)));
+  });
+
+  for (const f of files) {
+    it(`reads ${f}`, () => {
+      const doc = readX12(readFileSync(join(DIR, f), 'latin1'));
+      const sets = doc.interchanges.flatMap((i) => i.groups.flatMap((g) => g.sets));
+      expect(sets.length).toBeGreaterThan(0);
+      for (const s of sets) expect(EXPECTED_GUIDES[f.split('/')[0]!]).toContain(s.guide?.key);
+      const errors = findings(doc).filter((x) => x.severity === 'error');
+      const known = KNOWN_DEFECTS[f];
+      if (known) for (const code of known) expect(errors.map((e) => e.code)).toContain(code);
+      else expect(errors.map((e) => `${e.segmentId}@${e.segmentPosition} ${e.message}`)).toEqual([]);
+    });
+
+    it(`round-trips ${f} through JSON`, () => {
+      const first = toJson(readX12(readFileSync(join(DIR, f), 'latin1')));
+      const written = fromJson(first);
+      const second = toJson(readX12(written));
+      expect(second).toEqual(recounted(first));
+      expect(fromJson(second)).toBe(written);
+    });
+  }
+
+  it('finds the two 278 files whose SE01 is off by one', () => {
+    const off = files.filter((f) => f.startsWith('278/')).filter((f) => findings(readX12(readFileSync(join(DIR, f), 'latin1'))).some((x) => x.code === 'se-count'));
+    expect(off).toHaveLength(2);
+  });
+});
