@@ -10,6 +10,7 @@ import { migrateCommand } from './commands/migrate-command.ts';
 import { remitCommand } from './commands/remit-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import { tokenCommand } from './commands/token-command.ts';
+import { x12Command } from './commands/x12-command.ts';
 import { CliError, EXIT } from './config.ts';
 
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   claimsCommand(program);
   remitCommand(program);
   tokenCommand(program);
+  x12Command(program);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

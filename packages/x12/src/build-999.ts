@@ -1,12 +1,30 @@
 /**
- * The 999 Implementation Acknowledgment (005010X231A1) for what read837 found: one 999
+ * The 999 Implementation Acknowledgment (005010X231A1) for what a reader found: one 999
  * per functional group, an AK2 per transaction set with IK3/IK4 for each segment and
  * element problem, IK5 and AK9 with A (accepted), E (accepted, errors noted), R (rejected)
  * or P (partially accepted).
  */
 import type { Finding } from './finding.ts';
-import type { Read837Result } from './model-837.ts';
 import { X12Writer } from './writer.ts';
+
+/** What an acknowledgment is built from: a read837 result, or readX12's via ackInputOf. */
+export interface AckInput {
+  readonly fatal?: Finding;
+  readonly interchanges: ReadonlyArray<{
+    readonly controlNumber: string;
+    readonly date?: string;
+    readonly time?: string;
+    readonly envelopeFindings: readonly Finding[];
+    readonly groups: ReadonlyArray<{
+      readonly functionalId: string;
+      readonly controlNumber: string;
+      readonly version: string;
+      readonly findings: readonly Finding[];
+      /** `transaction` is ST01; absent means 837. */
+      readonly transactionSets: ReadonlyArray<{ readonly transaction?: string; readonly controlNumber: string; readonly implementationGuide: string; readonly findings: readonly Finding[] }>;
+    }>;
+  }>;
+}
 
 export interface AckOptions {
   senderId: string;
@@ -23,7 +41,7 @@ function ik3ik4(w: X12Writer, f: Finding): void {
   }
 }
 
-export function build999(result: Read837Result, o: AckOptions): string {
+export function build999(result: AckInput, o: AckOptions): string {
   const w = new X12Writer({ senderId: o.senderId, receiverId: o.receiverId, controlNumber: o.controlNumber, date: o.date });
   let groupControl = 1;
   for (const ic of result.interchanges) {
@@ -33,7 +51,7 @@ export function build999(result: Read837Result, o: AckOptions): string {
       w.segment('AK1', g.functionalId || 'HC', g.controlNumber, g.version);
       let accepted = 0;
       for (const s of g.transactionSets) {
-        w.segment('AK2', '837', s.controlNumber, s.implementationGuide);
+        w.segment('AK2', s.transaction ?? '837', s.controlNumber, s.implementationGuide);
         const segmentFindings = s.findings.filter((f) => f.ik3Code);
         for (const f of segmentFindings.slice(0, 50)) ik3ik4(w, f);
         const errors = s.findings.filter((f) => f.severity === 'error');

@@ -3,11 +3,10 @@
  * interchange that has any, A/E/R with the TA1 note code. Returns null when every
  * envelope is clean (no TA1 needed).
  */
-import type { AckOptions } from './build-999.ts';
-import type { Read837Result } from './model-837.ts';
+import type { AckInput, AckOptions } from './build-999.ts';
 import { X12Writer } from './writer.ts';
 
-export function buildTA1(result: Read837Result, o: AckOptions): string | null {
+export function buildTA1(result: AckInput, o: AckOptions): string | null {
   const w = new X12Writer({ senderId: o.senderId, receiverId: o.receiverId, controlNumber: o.controlNumber, date: o.date });
   let any = false;
   if (result.fatal && result.interchanges.length === 0) {

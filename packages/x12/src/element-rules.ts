@@ -91,7 +91,7 @@ export class ElementChecker {
         break;
       case 'NM1':
         if (this.required(s, loop, 1, 2)) this.code(s, loop, 2, ['1', '2']);
-        if ((s.elements[8] ?? '') !== '' && !NM108.includes(s.elements[8]!)) this.add(s, loop, 8, '7', `invalid code value '${s.elements[8]}' (expected ${NM108.join(', ')})`, undefined, 'warning');
+        if (guide?.transaction === '837' && (s.elements[8] ?? '') !== '' && !NM108.includes(s.elements[8]!)) this.add(s, loop, 8, '7', `invalid code value '${s.elements[8]}' (expected ${NM108.join(', ')})`, undefined, 'warning');
         if ((s.elements[8] ?? '') !== '' && (s.elements[9] ?? '') === '') this.add(s, loop, 9, '2', 'identification code is required when NM108 is present');
         // An NPI is 10 digits (45 CFR 162.406); the check digit is the payer's business (SNIP 7), not a syntax error.
         else if (s.elements[8] === 'XX' && !/^\d{10}$/.test(s.elements[9] ?? '')) this.add(s, loop, 9, (s.elements[9] ?? '').length < 10 ? '4' : '5', `NPI '${s.elements[9]}' must be 10 digits`, undefined, 'warning');

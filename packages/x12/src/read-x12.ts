@@ -3,6 +3,7 @@
  * into loop trees routed to their implementation guides, with every finding a 999 or TA1
  * needs. Never throws on input.
  */
+import type { AckInput } from './build-999.ts';
 import { componentSeparatorInUse } from './component-separator.ts';
 import { splitEnvelope } from './envelope.ts';
 import type { Finding } from './finding.ts';
@@ -69,4 +70,20 @@ export function readX12(text: string): X12Document {
       })),
     })),
   };
+}
+
+/** The shape build999 and buildTA1 take. */
+export function ackInputOf(doc: X12Document): AckInput {
+  return {
+    ...(doc.fatal ? { fatal: doc.fatal } : {}),
+    interchanges: doc.interchanges.map((ic) => ({
+      controlNumber: ic.controlNumber, date: el(ic.isa, 9), time: el(ic.isa, 10), envelopeFindings: ic.findings,
+      groups: ic.groups.map((g) => ({ functionalId: g.functionalId, controlNumber: g.controlNumber, version: g.version, findings: g.findings, transactionSets: g.sets })),
+    })),
+  };
+}
+
+/** True when nothing in the file is an error (warnings are noted, not rejected). */
+export function isValidX12(doc: X12Document): boolean {
+  return !doc.fatal && doc.interchanges.length > 0 && doc.interchanges.every((ic) => !ic.findings.some((f) => f.severity === 'error') && ic.groups.every((g) => !g.findings.some((f) => f.severity === 'error') && g.sets.every((s) => s.accepted)));
 }

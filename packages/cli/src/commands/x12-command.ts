@@ -1,0 +1,110 @@
+/**
+ * `tandem x12 …` — the X12 toolkit on its own, no database: validate (999/TA1), ack,
+ * to-json and from-json, for any supported implementation guide. FILE '-' reads stdin.
+ */
+import { ackInputOf, build999, buildTA1, fromJson, isValidX12, JsonShapeError, readX12, toJson, type Finding, type X12Document, type X12Json } from '@tandem/x12';
+import type { Command } from 'commander';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { CliError, EXIT } from '../config.ts';
+
+async function readInput(file: string): Promise<string> {
+  if (file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('latin1');
+  }
+  if (!existsSync(file) || !statSync(file).isFile()) throw new CliError(`no such file: ${file}`, EXIT.USAGE);
+  return readFileSync(file, 'latin1');
+}
+
+function allFindings(doc: X12Document): Array<Finding & { where: string }> {
+  const out: Array<Finding & { where: string }> = [];
+  if (doc.fatal) out.push({ ...doc.fatal, where: 'file' });
+  for (const ic of doc.interchanges) {
+    for (const f of ic.findings) out.push({ ...f, where: `ISA ${ic.controlNumber}` });
+    for (const g of ic.groups) {
+      for (const f of g.findings) out.push({ ...f, where: `GS ${g.controlNumber}` });
+      for (const s of g.sets) for (const f of s.findings) out.push({ ...f, where: `ST ${s.transaction} ${s.controlNumber}${s.guide ? ` (${s.guide.key})` : ''}` });
+    }
+  }
+  return out;
+}
+
+function acknowledgments(doc: X12Document): string {
+  const opts = { senderId: 'TANDEM', receiverId: doc.interchanges[0]?.senderId || 'SENDER', controlNumber: 1, date: new Date() };
+  const input = ackInputOf(doc);
+  const ta1 = buildTA1(input, opts);
+  const ack999 = doc.interchanges.some((ic) => ic.groups.length > 0) ? build999(input, opts) : null;
+  return [ta1, ack999].filter(Boolean).join('');
+}
+
+function describe(f: Finding & { where: string }): string {
+  const at = [f.segmentId && `${f.segmentId}${f.elementPosition ? String(f.elementPosition).padStart(2, '0') : ''}`, f.segmentPosition && `segment ${f.segmentPosition}`, f.loop && `loop ${f.loop}`].filter(Boolean).join(', ');
+  return `${f.severity}: ${f.where}${at ? ` [${at}]` : ''}: ${f.message}`;
+}
+
+function write(out: string | undefined, text: string): void {
+  if (out) writeFileSync(out, text);
+  else process.stdout.write(text);
+}
+
+export function x12Command(program: Command): void {
+  const x12 = program.command('x12').description('read, validate, acknowledge and convert X12 005010 files (no database needed)');
+  x12
+    .command('validate')
+    .description('validate a file against its implementation guide; writes the 999 (and TA1) — exit 0 valid, 1 not')
+    .argument('<file>', "X12 file, or '-' for stdin")
+    .option('--ack <file>', 'write the 999/TA1 here instead of stdout')
+    .option('--json', 'print the findings as JSON on stdout (the 999 then needs --ack)')
+    .action(async (file: string, o: { ack?: string; json?: boolean }) => {
+      const doc = readX12(await readInput(file));
+      const findings = allFindings(doc);
+      const valid = isValidX12(doc);
+      if (o.json) process.stdout.write(`${JSON.stringify({ valid, findings }, null, 2)}\n`);
+      const ack = acknowledgments(doc);
+      if (o.ack || !o.json) write(o.ack, ack);
+      for (const f of findings.slice(0, 200)) process.stderr.write(`${describe(f)}\n`);
+      if (findings.length > 200) process.stderr.write(`… and ${findings.length - 200} more findings\n`);
+      const sets = doc.interchanges.flatMap((i) => i.groups.flatMap((g) => g.sets));
+      process.stderr.write(`${valid ? 'valid' : 'not valid'}: ${sets.length} transaction set(s), ${sets.filter((s) => s.accepted).length} accepted; ${findings.filter((f) => f.severity === 'error').length} error(s), ${findings.filter((f) => f.severity === 'warning').length} warning(s)\n`);
+      process.exitCode = valid ? EXIT.OK : EXIT.FAILURE;
+    });
+  x12
+    .command('ack')
+    .description('write the 999 (and TA1 for envelope problems) for a file; exit 0 whenever an acknowledgment was produced')
+    .argument('<file>', "X12 file, or '-' for stdin")
+    .option('--out <file>', 'write here instead of stdout')
+    .action(async (file: string, o: { out?: string }) => {
+      write(o.out, acknowledgments(readX12(await readInput(file))));
+    });
+  x12
+    .command('to-json')
+    .description('convert to the documented, lossless JSON form (tandem-x12-json/1)')
+    .argument('<file>', "X12 file, or '-' for stdin")
+    .option('--out <file>', 'write here instead of stdout')
+    .action(async (file: string, o: { out?: string }) => {
+      const doc = readX12(await readInput(file));
+      if (doc.fatal) throw new CliError(`not readable as X12: ${doc.fatal.message}`, EXIT.FAILURE);
+      write(o.out, `${JSON.stringify(toJson(doc), null, 1)}\n`);
+    });
+  x12
+    .command('from-json')
+    .description('write X12 from the JSON form (SE01, GE01 and IEA01 are recomputed)')
+    .argument('<file>', "JSON file, or '-' for stdin")
+    .option('--out <file>', 'write here instead of stdout')
+    .action(async (file: string, o: { out?: string }) => {
+      let json: X12Json;
+      try {
+        json = JSON.parse(await readInput(file)) as X12Json;
+      } catch (e) {
+        if (e instanceof CliError) throw e;
+        throw new CliError(`not JSON: ${(e as Error).message}`, EXIT.USAGE);
+      }
+      try {
+        write(o.out, fromJson(json));
+      } catch (e) {
+        if (e instanceof JsonShapeError) throw new CliError(`not tandem-x12-json: ${e.message}`, EXIT.USAGE);
+        throw e;
+      }
+    });
+}
