@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from './finding.ts';
 import { fromJson, toJson, type JsonLoop, type X12Json } from './json.ts';
 import { readX12, type X12Document } from './read-x12.ts';
+import { typedView, type TypedView } from './views/index.ts';
 
 const DIR = fileURLToPath(new URL('../test-fixtures/', import.meta.url));
 const rows = readFileSync(join(DIR, 'SOURCES.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
@@ -82,6 +83,39 @@ describe('implementation guides over the corpus', () => {
       expect(fromJson(second)).toBe(written);
     });
   }
+
+  it('gives every transaction a typed view', () => {
+    for (const f of files) {
+      const doc = readX12(readFileSync(join(DIR, f), 'latin1'));
+      for (const s of doc.interchanges.flatMap((i) => i.groups.flatMap((g) => g.sets))) {
+        const v = typedView(s, doc.delimiters!);
+        if (s.guide?.key === '837D') continue; // typed dental claims are not built yet
+        expect(v.type, f).not.toBe('unsupported');
+        const count = 'claims' in v ? v.claims.length : 'remittances' in v ? v.remittances.length : 'inquiries' in v ? v.inquiries.length : 'responses' in v ? v.responses.length
+          : 'reviews' in v ? v.reviews.length : 'enrollment' in v ? v.enrollment.members.length : 'payment' in v ? v.payment.remittances.length : 1;
+        expect(count, f).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  const view = (f: string): TypedView => {
+    const doc = readX12(readFileSync(join(DIR, f), 'latin1'));
+    return typedView(doc.interchanges[0]!.groups[0]!.sets[0]!, doc.delimiters!);
+  };
+
+  it('reads benefits, decisions, enrollments, payments and claim acknowledgments as typed values', () => {
+    const e = view('271/lfh__demo.271');
+    expect(e.type === 'eligibility-response' && e.responses[0]!.benefits.find((b) => b.code === '1')?.planDescription).toBe('GOLD 123 PLAN');
+    const r = view('278/stupidedi__X217-HI278-Health-Care-Services-Review---Request-for-Review-and-Response_pass_admission-response-to-request-for-review.edi');
+    expect(r.type === 'service-review-response' && r.reviews[0]!.decision).toEqual({ action: 'A6', reference: 'AUTH0002' });
+    const m = view('834/lfh__demo.834');
+    expect(m.type === 'enrollment' && m.enrollment.members[0]!.person).toMatchObject({ name: 'DOE', firstName: 'JOHN', dateOfBirth: '1940-08-16' });
+    const p = view('820/stupidedi__X218-RA820-Payroll-Deducted-and-Other-Group-Premium-Payment-for-Insurance-Products_pass_list-bill.edi');
+    if (p.type !== 'premium-payment') throw new Error(p.type);
+    expect(p.payment.remittances.reduce((t, x) => t + (x.paidCents ?? 0), 0)).toBe(p.payment.totalCents);
+    const a = view('277CA/imsweb__x12_277CA_rejected.txt');
+    expect(a.type === 'claim-acknowledgment' && a.claims.find((c) => c.level === 'claim')!.statuses[0]).toMatchObject({ category: 'A7', status: '562', entity: '85' });
+  });
 
   it('finds the two 278 files whose SE01 is off by one', () => {
     const off = files.filter((f) => f.startsWith('278/')).filter((f) => findings(readX12(readFileSync(join(DIR, f), 'latin1'))).some((x) => x.code === 'se-count'));

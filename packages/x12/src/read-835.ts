@@ -6,14 +6,19 @@ import type { Finding } from './finding.ts';
 import type { Adjustment835, AdjustmentGroup, Remittance835, Remittance835Claim, Remittance835Line } from './model-835.ts';
 import { centsFromX12 } from './money.ts';
 import { isoDate } from './read-837.ts';
-import { readDelimiters, tokenize } from './tokenizer.ts';
+import { readDelimiters, tokenize, type Delimiters, type Segment } from './tokenizer.ts';
 
 export function read835(text: string): { findings: Finding[]; remits: Remittance835[] } {
+  const d = readDelimiters(text);
+  if (!d.ok) return { findings: [{ severity: 'error', code: '024', message: d.reason }], remits: [] };
+  return read835Segments(tokenize(text, d.delimiters, d.start), d.delimiters);
+}
+
+/** The same from already-tokenized segments (one or more ST…SE sets). */
+export function read835Segments(segments: readonly Segment[], delimiters: Delimiters): { findings: Finding[]; remits: Remittance835[] } {
   const findings: Finding[] = [];
   const remits: Remittance835[] = [];
-  const d = readDelimiters(text);
-  if (!d.ok) return { findings: [{ severity: 'error', code: '024', message: d.reason }], remits };
-  const c = d.delimiters.component;
+  const c = delimiters.component;
   let r: Remittance835 | null = null;
   let claim: Remittance835Claim | null = null;
   let line: Remittance835Line | null = null;
@@ -23,7 +28,7 @@ export function read835(text: string): { findings: Finding[]; remits: Remittance
     if (x === null) findings.push({ severity: 'error', code: 'not-a-number', message: `${where}: '${v ?? ''}' is not a decimal amount`, segmentId: where.slice(0, 3) });
     return x ?? 0;
   };
-  for (const s of tokenize(text, d.delimiters, d.start)) {
+  for (const s of segments) {
     const e = s.elements;
     switch (s.id) {
       case 'ST':

@@ -143,7 +143,7 @@ function readClaim(n: LoopNode, c: ClaimContext): Claim837 {
   };
 }
 
-function extractClaims(root: LoopNode, base: Omit<ClaimContext, 'billing' | 'payTo' | 'subscriber' | 'payer' | 'patient' | 'submitter' | 'receiver'>): Claim837[] {
+export function extractClaims(root: LoopNode, base: Omit<ClaimContext, 'billing' | 'payTo' | 'subscriber' | 'payer' | 'patient' | 'submitter' | 'receiver'>): Claim837[] {
   const claims: Claim837[] = [];
   const sub = kid(root, '1000A');
   const rec = kid(root, '1000B');

@@ -2,7 +2,7 @@
  * `tandem x12 …` — the X12 toolkit on its own, no database: validate (999/TA1), ack,
  * to-json and from-json, for any supported implementation guide. FILE '-' reads stdin.
  */
-import { ackInputOf, build999, buildTA1, fromJson, isValidX12, JsonShapeError, readX12, toJson, type Finding, type X12Document, type X12Json } from '@tandem/x12';
+import { ackInputOf, build999, buildTA1, fromJson, isValidX12, JsonShapeError, readX12, toJson, typedView, type Finding, type X12Document, type X12Json } from '@tandem/x12';
 import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { CliError, EXIT } from '../config.ts';
@@ -79,13 +79,17 @@ export function x12Command(program: Command): void {
     });
   x12
     .command('to-json')
-    .description('convert to the documented, lossless JSON form (tandem-x12-json/1)')
+    .description('convert to the documented, lossless JSON form (tandem-x12-json/1), or with --typed to each transaction\'s typed view')
     .argument('<file>', "X12 file, or '-' for stdin")
     .option('--out <file>', 'write here instead of stdout')
-    .action(async (file: string, o: { out?: string }) => {
+    .option('--typed', 'the typed view (claims, benefits, reviews, members …) instead of the loop form; not convertible back')
+    .action(async (file: string, o: { out?: string; typed?: boolean }) => {
       const doc = readX12(await readInput(file));
       if (doc.fatal) throw new CliError(`not readable as X12: ${doc.fatal.message}`, EXIT.FAILURE);
-      write(o.out, `${JSON.stringify(toJson(doc), null, 1)}\n`);
+      const body = o.typed
+        ? doc.interchanges.flatMap((ic) => ic.groups.flatMap((g) => g.sets.map((s) => ({ guide: s.guide?.key ?? null, controlNumber: s.controlNumber, accepted: s.accepted, ...typedView(s, doc.delimiters!) }))))
+        : toJson(doc);
+      write(o.out, `${JSON.stringify(body, null, 1)}\n`);
     });
   x12
     .command('from-json')
