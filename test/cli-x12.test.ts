@@ -62,6 +62,9 @@ describe('tandem x12', () => {
     const ack = await runCli(['x12', 'ack', join(FIX, '834/lfh__demo.834')], env);
     expect(ack.code).toBe(0);
     expect(read999(ack.stdout).groups[0]!.ak9).toBe('A');
+    const ca = await runCli(['x12', 'ack', join(FIX, '837P/lfh__demo.example9.837'), '--277ca', join(dir, 'a.277')], env);
+    expect(ca.code, ca.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'a.277'), 'utf8')).toMatch(/ST\*277\*0001\*005010X214~[\s\S]*STC\*A2:20\*/);
     const notJson = await runCli(['x12', 'from-json', '-'], env, '{"format":');
     expect(notJson.code).toBe(2);
     expect(notJson.stderr.trim().split('\n')).toHaveLength(1);

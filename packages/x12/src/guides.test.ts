@@ -122,3 +122,23 @@ describe('implementation guides over the corpus', () => {
     expect(off).toHaveLength(2);
   });
 });
+
+describe('277CA claim acknowledgment', () => {
+  it('acknowledges each claim of accepted 837 sets, rejecting the out-of-balance ones, and reads back as a valid X214', async () => {
+    const { build277CA, read837 } = await import('./index.ts');
+    // imsweb's many-claims sample: CLM02 500 against lines of 12.25 — out of balance, so 277CA rejects it (A3:400).
+    for (const [f, accepted] of [['837P/lfh__demo.example9.837', true], ['837P/imsweb__x12_many_claims.txt', false]] as const) {
+      const result = read837(readFileSync(join(DIR, f), 'latin1'));
+      const text = build277CA(result, { senderId: 'PAYER', receiverId: 'SUBMITTER', controlNumber: 12, date: new Date('2026-11-22T10:00:00Z'), payerName: 'TANDEM HEALTH PLAN', payerId: 'TANDEM' })!;
+      const doc = readX12(text);
+      const set = doc.interchanges[0]!.groups[0]!.sets[0]!;
+      expect(set.guide?.key).toBe('277CA');
+      expect(set.findings.filter((x) => x.severity === 'error')).toEqual([]);
+      const v = typedView(set, doc.delimiters!);
+      if (v.type !== 'claim-acknowledgment') throw new Error(v.type);
+      const claims = v.claims.filter((c) => c.level === 'claim');
+      expect(claims.length).toBe(result.interchanges.flatMap((i) => i.groups.flatMap((g) => g.transactionSets)).reduce((t, s) => t + s.claims.length, 0));
+      for (const c of claims) expect(c.statuses[0]).toMatchObject(accepted ? { category: 'A2', status: '20' } : { category: 'A3', status: '400' });
+    }
+  });
+});

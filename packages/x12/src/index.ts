@@ -4,6 +4,7 @@
  * 999, 997) into loop trees with SNIP 1–3 findings, a lossless JSON form, 999/TA1
  * builders, typed 837 claims and 835 remittances, writers, and a streaming 837 reader.
  */
+export * from './build-277ca.ts';
 export * from './build-999.ts';
 export * from './build-ta1.ts';
 export * from './guides/index.ts';

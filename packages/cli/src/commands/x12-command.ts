@@ -2,7 +2,7 @@
  * `tandem x12 …` — the X12 toolkit on its own, no database: validate (999/TA1), ack,
  * to-json and from-json, for any supported implementation guide. FILE '-' reads stdin.
  */
-import { ackInputOf, build999, buildTA1, fromJson, isValidX12, JsonShapeError, readX12, toJson, typedView, type Finding, type X12Document, type X12Json } from '@tandem/x12';
+import { ackInputOf, build277CA, build999, buildTA1, read837, fromJson, isValidX12, JsonShapeError, readX12, toJson, typedView, type Finding, type X12Document, type X12Json } from '@tandem/x12';
 import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { CliError, EXIT } from '../config.ts';
@@ -74,8 +74,16 @@ export function x12Command(program: Command): void {
     .description('write the 999 (and TA1 for envelope problems) for a file; exit 0 whenever an acknowledgment was produced')
     .argument('<file>', "X12 file, or '-' for stdin")
     .option('--out <file>', 'write here instead of stdout')
-    .action(async (file: string, o: { out?: string }) => {
-      write(o.out, acknowledgments(readX12(await readInput(file))));
+    .option('--277ca <file>', 'for an 837: also write the 277CA claim acknowledgment (each claim of the accepted sets) here')
+    .action(async (file: string, o: { out?: string; '277ca'?: string }) => {
+      const text = await readInput(file);
+      write(o.out, acknowledgments(readX12(text)));
+      const target = o['277ca'];
+      if (target) {
+        const ca = build277CA(read837(text), { senderId: 'TANDEM', receiverId: 'SUBMITTER', controlNumber: 1, date: new Date(), payerName: 'TANDEM', payerId: 'TANDEM' });
+        if (!ca) throw new CliError('no claims of an accepted 837 transaction set to acknowledge: no 277CA written', EXIT.FAILURE);
+        writeFileSync(target, ca);
+      }
     });
   x12
     .command('to-json')
