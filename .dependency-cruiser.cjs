@@ -12,6 +12,7 @@ module.exports = {
     { name: 'x12-stands-alone', severity: 'error', comment: 'the X12 toolkit is usable on its own: no dependency on other Tandem packages or any runtime package',
       from: { path: '^packages/x12/src', pathNot: '\\.test\\.ts$' }, to: { path: '^packages/(core|fhir|store|server|cli|web)/|node_modules/' } },
     { name: 'fhir-maps-domain-only', severity: 'error', from: { path: '^packages/fhir/src' }, to: { path: '^packages/(store|server|cli|web|x12)/' } },
+    { name: 'x12-fhir-maps-only', severity: 'error', from: { path: '^packages/x12-fhir/src' }, to: { path: '^packages/(store|server|cli|web|core)/' } },
     { name: 'store-below-server', severity: 'error', from: { path: '^packages/store/src' }, to: { path: '^packages/(server|cli|web|fhir|x12)/' } },
     { name: 'server-below-cli', severity: 'error', from: { path: '^packages/server/src' }, to: { path: '^packages/(cli|web)/' } },
     { name: 'web-over-http-only', severity: 'error', from: { path: '^packages/web/src' }, to: { path: '^packages/(core|x12|fhir|store|server|cli)/' } },

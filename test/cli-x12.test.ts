@@ -74,6 +74,12 @@ describe('tandem x12', () => {
     const missing = await runCli(['x12', 'validate', join(dir, 'nope.x12')], env);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim()).toBe(`tandem: no such file: ${join(dir, 'nope.x12')}`);
+    const fhir = await runCli(['x12', 'to-fhir', join(FIX, '835/lfh__demo.835')], env);
+    expect(fhir.code, fhir.stderr).toBe(0);
+    expect((JSON.parse(fhir.stdout) as { entry: Array<{ resource: { resourceType: string } }> }).entry.some((e) => e.resource.resourceType === 'ExplanationOfBenefit')).toBe(true);
+    const noMap = await runCli(['x12', 'to-fhir', join(FIX, '999/imsweb__x12_999_rejected.txt')], env);
+    expect(noMap.code).toBe(1);
+    expect(noMap.stderr.trim()).toBe('tandem: no FHIR mapping for 999');
     const garbage = await runCli(['x12', 'to-json', '-'], env, 'hello');
     expect(garbage.code).toBe(1);
     expect(garbage.stderr).toMatch(/not readable as X12/);

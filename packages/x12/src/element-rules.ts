@@ -131,6 +131,10 @@ export class ElementChecker {
           this.date(s, loop, 2, 3);
         }
         break;
+      case 'BPR':
+        // BPR16: the check issue or EFT effective date.
+        if ((s.elements[16] ?? '') !== '' && !isDate8(s.elements[16]!)) this.add(s, loop, 16, '8', `'${s.elements[16]}' is not a valid CCYYMMDD date`);
+        break;
       case 'DTM':
         if (this.required(s, loop, 1) && (s.elements[2] ?? '') !== '' && !isDate8(s.elements[2]!)) this.add(s, loop, 2, '8', `'${s.elements[2]}' is not a valid CCYYMMDD date`);
         break;

@@ -27,6 +27,7 @@ const EXPECTED_GUIDES: Record<string, string[]> = {
 /** Defects in "valid" upstream files (see shared/data/README.md): the finding code each must produce. */
 const KNOWN_DEFECTS: Record<string, string[]> = {
   '835/lfh__tertiary-payment.835': ['svc-unbalanced'], // SVC*HC*24599 where HC:24599 is meant
+  '835/lfh__managed-care.835': ['element-8'], // BPR16 '20002316' is no date (month 23)
   '999/imsweb__x12_999_accepted.txt': ['001'], // IEA02 ≠ ISA13
   '277/imsweb__x12_277_x212.txt': ['001'],
   '277/stupidedi__X212-HR277-Heatlh-Care-Information-Status-Notification_pass_1.era': ['001'],

@@ -24,6 +24,7 @@ export { streamSets, type StreamContext, type StreamedRawSet } from './set-strea
 export * from './read-999.ts';
 export * from './stream-837.ts';
 export { readDelimiters, tokenize, type Delimiters, type Segment } from './tokenizer.ts';
+export * from './write-270.ts';
 export * from './write-835.ts';
 export * from './write-837.ts';
 export { X12Writer } from './writer.ts';

@@ -3,6 +3,7 @@
  * to-json and from-json, for any supported implementation guide. FILE '-' reads stdin.
  */
 import { ackInputOf, build277CA, build999, buildTA1, read837, fromJson, isValidX12, JsonShapeError, readX12, toJson, typedView, type Finding, type X12Document, type X12Json } from '@tandem/x12';
+import { setToFhir } from '@tandem/x12-fhir';
 import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { CliError, EXIT } from '../config.ts';
@@ -98,6 +99,20 @@ export function x12Command(program: Command): void {
         ? doc.interchanges.flatMap((ic) => ic.groups.flatMap((g) => g.sets.map((s) => ({ guide: s.guide?.key ?? null, controlNumber: s.controlNumber, accepted: s.accepted, ...typedView(s, doc.delimiters!) }))))
         : toJson(doc);
       write(o.out, `${JSON.stringify(body, null, 1)}\n`);
+    });
+  x12
+    .command('to-fhir')
+    .description('map to FHIR R4 (837 → Claim, 835 → ExplanationOfBenefit, 270/271 → CoverageEligibilityRequest/Response, 278 → PAS Claim/ClaimResponse, 834 → Patient/Coverage): one collection Bundle per transaction set')
+    .argument('<file>', "X12 file, or '-' for stdin")
+    .option('--out <file>', 'write here instead of stdout')
+    .action(async (file: string, o: { out?: string }) => {
+      const doc = readX12(await readInput(file));
+      if (doc.fatal) throw new CliError(`not readable as X12: ${doc.fatal.message}`, EXIT.FAILURE);
+      const created = new Date().toISOString().slice(0, 10);
+      const sets = doc.interchanges.flatMap((ic) => ic.groups.flatMap((g) => g.sets));
+      const bundles = sets.map((s) => setToFhir(s, doc.delimiters!, created)).filter((b) => b !== null);
+      if (bundles.length === 0) throw new CliError(`no FHIR mapping for ${[...new Set(sets.map((s) => s.guide?.key ?? s.transaction))].join(', ') || 'this file'}`, EXIT.FAILURE);
+      write(o.out, `${JSON.stringify(bundles.length === 1 ? bundles[0] : bundles, null, 1)}\n`);
     });
   x12
     .command('from-json')
