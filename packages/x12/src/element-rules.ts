@@ -25,6 +25,31 @@ const SBR01 = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'P', 'S', 'T', 'U'];
 const AMOUNTS: Readonly<Record<string, readonly number[]>> = {
   BPR: [2], CLP: [3, 4, 5], SVC: [2, 3], CAS: [3, 6, 9, 12, 15, 18], PLB: [4, 6, 8, 10, 12, 14], AMT: [2], RMR: [4, 5, 6], ADX: [1], EB: [7], TS3: [5],
 };
+const E_1 = [1];
+const E_1_2 = [1, 2];
+const E_1_3 = [1, 3];
+const E_1_2_3 = [1, 2, 3];
+const E_1_2_4 = [1, 2, 4];
+const E_1_2_5 = [1, 2, 5];
+const E_1_2_3_4 = [1, 2, 3, 4];
+const E_1_3_4_5 = [1, 3, 4, 5];
+const ENTITY_TYPES = ['1', '2'];
+const ZERO_ONE = ['0', '1'];
+const D8_ONLY = ['D8'];
+const GENDERS = ['F', 'M', 'U'];
+const DATE_FORMATS = ['D8', 'RD8', 'DT', 'TM', 'RDT'];
+const SV1_UNITS = ['UN', 'MJ'];
+const SV2_UNITS = ['UN', 'DA'];
+const NO_AMOUNTS: readonly number[] = [];
+const HL_LEVELS = new WeakMap<Guide, readonly string[]>();
+
+/** HL03 codes a guide knows (levels and their parents), computed once per guide. */
+function hlLevels(guide: Guide): readonly string[] {
+  let v = HL_LEVELS.get(guide);
+  if (!v) HL_LEVELS.set(guide, (v = [...new Set([...Object.keys(guide.hlParents), ...Object.values(guide.hlParents).flat()])]));
+  return v;
+}
+
 const SV101_QUALIFIERS = ['HC', 'ER', 'IV', 'WK'];
 const HI_QUALIFIERS = new Set([
   'ABK', 'ABF', 'ABJ', 'ABN', 'APR', 'ABU', 'BK', 'BF', 'BJ', 'BN', 'PR', 'BR', 'BBR', 'BQ', 'BBQ', 'BP', 'BO', 'DR', 'BI', 'BH', 'BE', 'BG', 'TC', 'CAH',
@@ -42,7 +67,8 @@ export class ElementChecker {
     });
   }
 
-  required(s: Segment, loop: string, ...elements: number[]): boolean {
+  // Element lists are module constants: this runs for every segment, and literals would allocate each time.
+  required(s: Segment, loop: string, elements: readonly number[]): boolean {
     let ok = true;
     for (const e of elements)
       if ((s.elements[e] ?? '') === '') {
@@ -82,7 +108,7 @@ export class ElementChecker {
       this.add(s, loop, s.elements.length - 1, '3', 'segment ends with empty data elements (trailing separators are not allowed)', undefined, 'warning');
     switch (s.id) {
       case 'BHT':
-        this.required(s, loop, 1, 2, 4);
+        this.required(s, loop, E_1_2_4);
         if (guide?.bht) {
           this.code(s, loop, 1, guide.bht.structure);
           this.code(s, loop, 2, guide.bht.purpose);
@@ -90,30 +116,30 @@ export class ElementChecker {
         if (s.elements[4] && !isDate8(s.elements[4])) this.add(s, loop, 4, '8', `'${s.elements[4]}' is not a valid CCYYMMDD date`);
         break;
       case 'NM1':
-        if (this.required(s, loop, 1, 2)) this.code(s, loop, 2, ['1', '2']);
+        if (this.required(s, loop, E_1_2)) this.code(s, loop, 2, ENTITY_TYPES);
         if (guide?.transaction === '837' && (s.elements[8] ?? '') !== '' && !NM108.includes(s.elements[8]!)) this.add(s, loop, 8, '7', `invalid code value '${s.elements[8]}' (expected ${NM108.join(', ')})`, undefined, 'warning');
         if ((s.elements[8] ?? '') !== '' && (s.elements[9] ?? '') === '') this.add(s, loop, 9, '2', 'identification code is required when NM108 is present');
         // An NPI is 10 digits (45 CFR 162.406); the check digit is the payer's business (SNIP 7), not a syntax error.
         else if (s.elements[8] === 'XX' && !/^\d{10}$/.test(s.elements[9] ?? '')) this.add(s, loop, 9, (s.elements[9] ?? '').length < 10 ? '4' : '5', `NPI '${s.elements[9]}' must be 10 digits`, undefined, 'warning');
         break;
       case 'HL':
-        this.required(s, loop, 1, 3);
-        if (guide) this.code(s, loop, 3, [...new Set([...Object.keys(guide.hlParents), ...Object.values(guide.hlParents).flat()])]);
-        this.code(s, loop, 4, ['0', '1']);
+        this.required(s, loop, E_1_3);
+        if (guide) this.code(s, loop, 3, hlLevels(guide));
+        this.code(s, loop, 4, ZERO_ONE);
         break;
       case 'SBR':
-        this.required(s, loop, 1);
+        this.required(s, loop, E_1);
         this.code(s, loop, 1, SBR01);
         break;
       case 'DMG':
-        if (this.required(s, loop, 1, 2)) {
-          this.code(s, loop, 1, ['D8']);
+        if (this.required(s, loop, E_1_2)) {
+          this.code(s, loop, 1, D8_ONLY);
           this.date(s, loop, 1, 2);
         }
-        this.code(s, loop, 3, ['F', 'M', 'U']);
+        this.code(s, loop, 3, GENDERS);
         break;
       case 'CLM': {
-        if (!this.required(s, loop, 1, 2, 5)) break;
+        if (!this.required(s, loop, E_1_2_5)) break;
         this.decimal(s, loop, 2);
         const [fac = '', qual = '', freq = ''] = (s.elements[5] ?? '').split(c);
         if (fac === '') this.add(s, loop, 5, '1', 'facility code value is missing', 1);
@@ -126,8 +152,8 @@ export class ElementChecker {
         break;
       }
       case 'DTP':
-        if (this.required(s, loop, 1, 2, 3)) {
-          this.code(s, loop, 2, ['D8', 'RD8', 'DT', 'TM', 'RDT']);
+        if (this.required(s, loop, E_1_2_3)) {
+          this.code(s, loop, 2, DATE_FORMATS);
           this.date(s, loop, 2, 3);
         }
         break;
@@ -136,28 +162,28 @@ export class ElementChecker {
         if ((s.elements[16] ?? '') !== '' && !isDate8(s.elements[16]!)) this.add(s, loop, 16, '8', `'${s.elements[16]}' is not a valid CCYYMMDD date`);
         break;
       case 'DTM':
-        if (this.required(s, loop, 1) && (s.elements[2] ?? '') !== '' && !isDate8(s.elements[2]!)) this.add(s, loop, 2, '8', `'${s.elements[2]}' is not a valid CCYYMMDD date`);
+        if (this.required(s, loop, E_1) && (s.elements[2] ?? '') !== '' && !isDate8(s.elements[2]!)) this.add(s, loop, 2, '8', `'${s.elements[2]}' is not a valid CCYYMMDD date`);
         break;
       case 'LX':
-        if (this.required(s, loop, 1) && !/^\d{1,6}$/.test(s.elements[1]!)) this.add(s, loop, 1, '6', 'line number must be a whole number');
+        if (this.required(s, loop, E_1) && !/^\d{1,6}$/.test(s.elements[1]!)) this.add(s, loop, 1, '6', 'line number must be a whole number');
         break;
       case 'SV1': {
         if (guide?.transaction !== '837') break;
-        if (!this.required(s, loop, 1, 2, 3, 4)) break;
+        if (!this.required(s, loop, E_1_2_3_4)) break;
         const [q = '', code = ''] = (s.elements[1] ?? '').split(c);
         if (!SV101_QUALIFIERS.includes(q)) this.add(s, loop, 1, q === '' ? '1' : '7', `product/service id qualifier '${q}' (expected ${SV101_QUALIFIERS.join(', ')})`, 1);
         if (code === '') this.add(s, loop, 1, '1', 'procedure code is missing', 2);
         this.decimal(s, loop, 2);
-        this.code(s, loop, 3, ['UN', 'MJ']);
+        this.code(s, loop, 3, SV1_UNITS);
         this.decimal(s, loop, 4);
         break;
       }
       case 'SV2':
         if (guide?.transaction !== '837') break;
-        if (!this.required(s, loop, 1, 3, 4, 5)) break;
+        if (!this.required(s, loop, E_1_3_4_5)) break;
         if (!/^\d{4}$/.test(s.elements[1]!)) this.add(s, loop, 1, '7', `'${s.elements[1]}' is not a 4-digit revenue code`);
         this.decimal(s, loop, 3);
-        this.code(s, loop, 4, ['UN', 'DA']);
+        this.code(s, loop, 4, SV2_UNITS);
         this.decimal(s, loop, 5);
         break;
       case 'PRV':
@@ -176,6 +202,6 @@ export class ElementChecker {
         break;
       default:
     }
-    for (const e of AMOUNTS[s.id] ?? []) this.decimal(s, loop, e);
+    for (const e of AMOUNTS[s.id] ?? NO_AMOUNTS) this.decimal(s, loop, e);
   }
 }

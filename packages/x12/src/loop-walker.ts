@@ -34,6 +34,24 @@ function entryId(e: Entry): string {
   return e.kind === 'segment' ? e.id : (e.loop.entries[0] as SegmentEntry).id;
 }
 
+const INDEX = new WeakMap<LoopDef, Map<string, number[]>>();
+
+/** Entry positions of a loop by the segment id that starts them, ascending (computed once per loop definition). */
+function entryIndex(def: LoopDef): Map<string, number[]> {
+  let m = INDEX.get(def);
+  if (!m) {
+    m = new Map();
+    def.entries.forEach((e, j) => {
+      const id = entryId(e);
+      const list = m!.get(id);
+      if (list) list.push(j);
+      else m!.set(id, [j]);
+    });
+    INDEX.set(def, m);
+  }
+  return m;
+}
+
 export interface WalkResult {
   readonly root: LoopNode;
   readonly findings: Finding[];
@@ -69,7 +87,10 @@ export function walkLoops(schema: LoopDef, segments: readonly Segment[], known: 
     for (let d = stack.length - 1; d >= 0 && !placed; d--) {
       const f = stack[d]!;
       const entries = f.node.def.entries;
-      for (let j = Math.max(f.idx, 1); j < entries.length; j++) {
+      const candidates = entryIndex(f.node.def).get(s.id);
+      if (!candidates) continue;
+      for (const j of candidates) {
+        if (j < Math.max(f.idx, 1)) continue;
         const e = entries[j]!;
         if (!matches(e, s)) continue;
         // A repeat of the current entry beyond its maximum is still placed, and reported.

@@ -7,6 +7,22 @@ const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
 
 /** Cents for an X12 decimal, or null when it is not a number. More than two decimals round half-up. */
 export function centsFromX12(s: string): number | null {
+  // Fast path for the common shapes ("125", "12.5", "12.25"): digits only, read by char code.
+  let digits = 0;
+  let i = 0;
+  const n = s.length;
+  while (i < n && i < 13) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    digits = digits * 10 + (c - 48);
+    i++;
+  }
+  if (i > 0 && i === n) return digits * 100;
+  if (i > 0 && s.charCodeAt(i) === 46 && n - i - 1 >= 1 && n - i - 1 <= 2) {
+    const d1 = s.charCodeAt(i + 1) - 48;
+    const d2 = n - i - 1 === 2 ? s.charCodeAt(i + 2) - 48 : 0;
+    if (d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9) return digits * 100 + d1 * 10 + d2;
+  }
   const m = DECIMAL.exec(s.trim());
   if (!m) return null;
   const [, sign, whole = '', frac = ''] = m;

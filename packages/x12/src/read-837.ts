@@ -18,20 +18,48 @@ export function isoDate(v: string | undefined): string {
   return v && v.length >= 8 ? `${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}` : '';
 }
 
-const el = (s: Segment | undefined, i: number): string => s?.elements[i] ?? '';
-const find = (n: LoopNode, id: string, q?: [number, string]) => n.segments.find((s) => s.id === id && (!q || s.elements[q[0]] === q[1]));
-const kids = (n: LoopNode, id: string) => n.children.filter((c) => c.def.id === id);
-const kid = (n: LoopNode, ...ids: string[]) => n.children.find((c) => ids.includes(c.def.id));
+// Extraction runs once per claim on files of millions of claims: the helpers below avoid
+// closures, rest arguments and object spreads, which dominated the profile.
+const el = (s: Segment | undefined, i: number): string => (s === undefined ? '' : (s.elements[i] ?? ''));
+
+function find(n: LoopNode, id: string, qe = 0, qv = ''): Segment | undefined {
+  const list = n.segments;
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i]!;
+    if (s.id === id && (qe === 0 || s.elements[qe] === qv)) return s;
+  }
+  return undefined;
+}
+
+function kid(n: LoopNode, id: string): LoopNode | undefined {
+  const list = n.children;
+  for (let i = 0; i < list.length; i++) if (list[i]!.def.id === id) return list[i];
+  return undefined;
+}
+
+function kids(n: LoopNode, id: string): LoopNode[] {
+  const out: LoopNode[] = [];
+  const list = n.children;
+  for (let i = 0; i < list.length; i++) if (list[i]!.def.id === id) out.push(list[i]!);
+  return out;
+}
+
+/** D8 value or RD8 range → [from, to] as sent (CCYYMMDD). */
+function range(v: string): [string, string] {
+  const dash = v.indexOf('-');
+  return dash < 0 ? [v, v] : [v.slice(0, dash), v.slice(dash + 1)];
+}
 
 function address(n: LoopNode | undefined): Address | undefined {
   if (!n) return undefined;
   const n3 = find(n, 'N3');
   const n4 = find(n, 'N4');
   if (!n3 && !n4) return undefined;
-  return {
-    line1: el(n3, 1), ...(el(n3, 2) ? { line2: el(n3, 2) } : {}), city: el(n4, 1),
-    ...(el(n4, 2) ? { state: el(n4, 2) } : {}), ...(el(n4, 3) ? { postalCode: el(n4, 3) } : {}),
-  };
+  const a: Address = { line1: el(n3, 1), city: el(n4, 1) };
+  if (el(n3, 2)) a.line2 = el(n3, 2);
+  if (el(n4, 2)) a.state = el(n4, 2);
+  if (el(n4, 3)) a.postalCode = el(n4, 3);
+  return a;
 }
 
 function gender(v: string): 'M' | 'F' | 'U' | undefined {
@@ -73,74 +101,105 @@ function readDiagnoses(his: Segment[], d: Delimiters, c: ClaimContext, loop: str
   return out;
 }
 
-function readLine(n: LoopNode, c: ClaimContext, claimDates: { from: string; to: string }): Claim837Line {
+function readLine(n: LoopNode, c: ClaimContext, claimFrom: string, claimTo: string): Claim837Line {
+  const P = c.kind === 'professional';
   const lx = n.segments[0]!;
-  const sv = find(n, c.kind === 'professional' ? 'SV1' : 'SV2');
-  const dtp = find(n, 'DTP', [1, '472']);
-  let from = claimDates.from;
-  let to = claimDates.to;
+  const sv = find(n, P ? 'SV1' : 'SV2');
+  const dtp = find(n, 'DTP', 1, '472');
+  let from = claimFrom;
+  let to = claimTo;
   if (dtp) {
-    const [a = '', b = a] = el(dtp, 3).split('-');
+    const [a, b] = range(el(dtp, 3));
     from = isoDate(a);
     to = isoDate(b);
-  } else if (c.kind === 'professional' && sv) {
+  } else if (P && sv) {
     c.findings.push({ severity: 'error', code: 'required-missing', message: 'required segment DTP*472 (service date) is missing in loop 2400', segmentId: 'DTP', segmentPosition: c.position(lx), loop: '2400', ik3Code: '3' });
   }
-  const ref6r = find(n, 'REF', [1, '6R']);
-  const procComposite = c.kind === 'professional' ? el(sv, 1) : el(sv, 2);
-  const parts = procComposite ? procComposite.split(c.d.component) : [];
-  const charge = el(sv, c.kind === 'professional' ? 2 : 3);
-  return {
+  const procComposite = P ? el(sv, 1) : el(sv, 2);
+  const line: Claim837Line = {
     lineNumber: Number(el(lx, 1)) || 0,
-    ...(parts.length >= 2 ? { procedure: { qualifier: parts[0]!, code: parts[1]!, modifiers: parts.slice(2, 6).filter(Boolean) } } : {}),
-    ...(c.kind === 'institutional' && el(sv, 1) ? { revenueCode: el(sv, 1) } : {}),
-    chargeCents: centsFromX12(charge) ?? 0,
-    unitType: el(sv, c.kind === 'professional' ? 3 : 4),
-    units: el(sv, c.kind === 'professional' ? 4 : 5) || '1',
-    ...(c.kind === 'professional' && el(sv, 5) ? { placeOfService: el(sv, 5) } : {}),
-    diagnosisPointers: c.kind === 'professional' ? el(sv, 7).split(c.d.component).filter(Boolean).map(Number) : [],
+    chargeCents: centsFromX12(el(sv, P ? 2 : 3)) ?? 0,
+    unitType: el(sv, P ? 3 : 4),
+    units: el(sv, P ? 4 : 5) || '1',
+    diagnosisPointers: [],
     serviceDateFrom: from,
     serviceDateTo: to,
-    ...(ref6r ? { lineControlNumber: el(ref6r, 2) } : {}),
   };
+  if (procComposite) {
+    const parts = procComposite.split(c.d.component);
+    if (parts.length >= 2) {
+      const modifiers: string[] = [];
+      for (let i = 2; i < parts.length && i < 6; i++) if (parts[i]) modifiers.push(parts[i]!);
+      line.procedure = { qualifier: parts[0]!, code: parts[1]!, modifiers };
+    }
+  }
+  if (!P && el(sv, 1)) line.revenueCode = el(sv, 1);
+  if (P) {
+    if (el(sv, 5)) line.placeOfService = el(sv, 5);
+    const ptr = el(sv, 7);
+    if (ptr) for (const x of ptr.split(c.d.component)) if (x) line.diagnosisPointers.push(Number(x));
+  }
+  const ref6r = find(n, 'REF', 1, '6R');
+  if (ref6r) line.lineControlNumber = el(ref6r, 2);
+  return line;
 }
 
-function provider(n: LoopNode | undefined) {
+function provider(n: LoopNode | undefined): Claim837['renderingProvider'] {
   if (!n) return undefined;
   const nm1 = n.segments[0]!;
-  const prv = find(n, 'PRV');
-  return { npi: el(nm1, 8) === 'XX' ? el(nm1, 9) || null : null, ...(el(nm1, 3) ? { lastName: el(nm1, 3) } : {}), ...(el(nm1, 4) ? { firstName: el(nm1, 4) } : {}), ...(el(prv, 3) ? { taxonomy: el(prv, 3) } : {}) };
+  const p: NonNullable<Claim837['renderingProvider']> = { npi: el(nm1, 8) === 'XX' ? el(nm1, 9) || null : null };
+  if (el(nm1, 3)) p.lastName = el(nm1, 3);
+  if (el(nm1, 4)) p.firstName = el(nm1, 4);
+  const taxonomy = el(find(n, 'PRV'), 3);
+  if (taxonomy) p.taxonomy = taxonomy;
+  return p;
 }
 
 function readClaim(n: LoopNode, c: ClaimContext): Claim837 {
   const clm = n.segments[0]!;
   const [fac = '', qual = '', freq = ''] = el(clm, 5).split(c.d.component);
-  const stmt = find(n, 'DTP', [1, '434']);
-  const [sFrom = '', sTo = sFrom] = el(stmt, 3).split('-');
-  const claimDtp472 = find(n, 'DTP', [1, '472']);
-  const [cFrom = '', cTo = cFrom] = el(claimDtp472, 3).split('-');
-  const dates = { from: isoDate(sFrom || cFrom), to: isoDate(sTo || cTo) };
-  const adm = find(n, 'DTP', [1, '435']);
-  const f8 = find(n, 'REF', [1, 'F8']);
-  const diagnoses = readDiagnoses(n.segments.filter((s) => s.id === 'HI'), c.d, c, '2300');
-  const rendering = provider(kid(n, c.kind === 'professional' ? '2310B' : '2310D'));
-  const attending = c.kind === 'institutional' ? provider(kid(n, '2310A')) : undefined;
-  const lines = kids(n, '2400').map((l) => readLine(l, c, dates));
-  const total = centsFromX12(el(clm, 2)) ?? 0;
-  return {
-    submitter: c.submitter, receiver: c.receiver, billingProvider: c.billing, ...(c.payTo ? { payToProvider: c.payTo } : {}),
-    subscriber: c.subscriber, ...(c.patient ? { patient: c.patient } : {}), payer: c.payer,
-    patientControlNumber: el(clm, 1), totalChargeCents: total, facilityCode: fac, facilityCodeQualifier: qual, frequencyCode: freq,
-    ...(f8 ? { payerClaimControlNumber: el(f8, 2) } : {}),
-    ...(c.kind === 'institutional' ? { typeOfBill: `${fac}${freq}` } : {}),
-    ...(stmt ? { statementFrom: isoDate(sFrom), statementTo: isoDate(sTo) } : {}),
-    ...(adm ? { admissionDate: isoDate(el(adm, 3).slice(0, 8)) } : {}),
-    diagnoses,
-    ...(rendering ? { renderingProvider: rendering } : {}),
-    ...(attending ? { attendingProvider: attending } : {}),
+  const stmt = find(n, 'DTP', 1, '434');
+  const [sFrom, sTo] = range(el(stmt, 3));
+  const [cFrom, cTo] = range(el(find(n, 'DTP', 1, '472'), 3));
+  const from = isoDate(sFrom || cFrom);
+  const to = isoDate(sTo || cTo);
+  const his: Segment[] = [];
+  for (const s of n.segments) if (s.id === 'HI') his.push(s);
+  const lines: Claim837Line[] = [];
+  for (const l of n.children) if (l.def.id === '2400') lines.push(readLine(l, c, from, to));
+  const claim: Claim837 = {
+    submitter: c.submitter, receiver: c.receiver, billingProvider: c.billing, subscriber: c.subscriber, payer: c.payer,
+    patientControlNumber: el(clm, 1), totalChargeCents: centsFromX12(el(clm, 2)) ?? 0, facilityCode: fac, facilityCodeQualifier: qual, frequencyCode: freq,
+    diagnoses: readDiagnoses(his, c.d, c, '2300'),
     lines,
     position: { transactionSetControlNumber: c.setControl, clmSegmentPosition: c.position(clm) },
   };
+  if (c.payTo) claim.payToProvider = c.payTo;
+  if (c.patient) claim.patient = c.patient;
+  const f8 = find(n, 'REF', 1, 'F8');
+  if (f8) claim.payerClaimControlNumber = el(f8, 2);
+  if (c.kind === 'institutional') claim.typeOfBill = `${fac}${freq}`;
+  if (stmt) {
+    claim.statementFrom = isoDate(sFrom);
+    claim.statementTo = isoDate(sTo);
+  }
+  const adm = find(n, 'DTP', 1, '435');
+  if (adm) claim.admissionDate = isoDate(el(adm, 3).slice(0, 8));
+  const rendering = provider(kid(n, c.kind === 'professional' ? '2310B' : '2310D'));
+  if (rendering) claim.renderingProvider = rendering;
+  if (c.kind === 'institutional') {
+    const attending = provider(kid(n, '2310A'));
+    if (attending) claim.attendingProvider = attending;
+  }
+  return claim;
+}
+
+function person<T extends { lastName: string; firstName?: string; dateOfBirth?: string; gender?: 'M' | 'F' | 'U' }>(base: T, nm1: Segment | undefined, dmg: Segment | undefined): T {
+  if (el(nm1, 4)) base.firstName = el(nm1, 4);
+  if (el(dmg, 2)) base.dateOfBirth = isoDate(el(dmg, 2));
+  const g = gender(el(dmg, 3));
+  if (g) base.gender = g;
+  return base;
 }
 
 export function extractClaims(root: LoopNode, base: Omit<ClaimContext, 'billing' | 'payTo' | 'subscriber' | 'payer' | 'patient' | 'submitter' | 'receiver'>): Claim837[] {
@@ -152,35 +211,39 @@ export function extractClaims(root: LoopNode, base: Omit<ClaimContext, 'billing'
   for (const a of kids(root, '2000A')) {
     const aa = kid(a, '2010AA');
     const nm = aa?.segments[0];
-    const tax = aa ? (find(aa, 'REF', [1, 'EI']) ?? find(aa, 'REF', [1, 'SY'])) : undefined;
+    const tax = aa ? (find(aa, 'REF', 1, 'EI') ?? find(aa, 'REF', 1, 'SY')) : undefined;
     const billing: Claim837['billingProvider'] = {
-      npi: el(nm, 8) === 'XX' ? el(nm, 9) || null : null, taxId: el(tax, 2) || null, name: [el(nm, 3), el(nm, 4)].filter(Boolean).join(', '),
-      entityType: el(nm, 2) === '1' ? '1' : '2', ...(address(aa) ? { address: address(aa)! } : {}), ...(el(find(a, 'PRV'), 3) ? { taxonomy: el(find(a, 'PRV'), 3) } : {}),
+      npi: el(nm, 8) === 'XX' ? el(nm, 9) || null : null, taxId: el(tax, 2) || null, name: el(nm, 3) && el(nm, 4) ? `${el(nm, 3)}, ${el(nm, 4)}` : el(nm, 3) || el(nm, 4),
+      entityType: el(nm, 2) === '1' ? '1' : '2',
     };
+    const billingAddress = address(aa);
+    if (billingAddress) billing.address = billingAddress;
+    const taxonomy = el(find(a, 'PRV'), 3);
+    if (taxonomy) billing.taxonomy = taxonomy;
     const ab = kid(a, '2010AB');
-    const payTo = ab ? { name: el(ab.segments[0], 3) || billing.name, ...(address(ab) ? { address: address(ab)! } : {}) } : undefined;
+    let payTo: Claim837['payToProvider'];
+    if (ab) {
+      payTo = { name: el(ab.segments[0], 3) || billing.name };
+      const payToAddress = address(ab);
+      if (payToAddress) payTo.address = payToAddress;
+    }
     for (const b of kids(a, '2000B')) {
       const sbr = find(b, 'SBR');
       const ba = kid(b, '2010BA');
       const bb = kid(b, '2010BB');
-      const dmg = ba ? find(ba, 'DMG') : undefined;
-      const subscriber: Claim837['subscriber'] = {
-        memberId: el(ba?.segments[0], 9), lastName: el(ba?.segments[0], 3), ...(el(ba?.segments[0], 4) ? { firstName: el(ba?.segments[0], 4) } : {}),
-        ...(dmg && el(dmg, 2) ? { dateOfBirth: isoDate(el(dmg, 2)) } : {}), ...(gender(el(dmg, 3)) ? { gender: gender(el(dmg, 3))! } : {}),
-        payerResponsibility: el(sbr, 1), relationship: el(sbr, 2), ...(el(sbr, 3) ? { groupNumber: el(sbr, 3) } : {}), ...(address(ba) ? { address: address(ba)! } : {}),
-      };
+      const nm1 = ba?.segments[0];
+      const subscriber = person<Claim837['subscriber']>({ memberId: el(nm1, 9), lastName: el(nm1, 3), payerResponsibility: el(sbr, 1), relationship: el(sbr, 2) }, nm1, ba ? find(ba, 'DMG') : undefined);
+      if (el(sbr, 3)) subscriber.groupNumber = el(sbr, 3);
+      const subscriberAddress = address(ba);
+      if (subscriberAddress) subscriber.address = subscriberAddress;
       const payer = { name: el(bb?.segments[0], 3), id: el(bb?.segments[0], 9) };
-      const ctx: ClaimContext = { ...base, submitter, receiver, billing, payTo, subscriber, payer, patient: undefined };
-      for (const clm of kids(b, '2300')) claims.push(readClaim(clm, ctx));
+      const ctx: ClaimContext = { setControl: base.setControl, kind: base.kind, d: base.d, position: base.position, findings: base.findings, submitter, receiver, billing, payTo, subscriber, payer, patient: undefined };
+      for (const clm of b.children) if (clm.def.id === '2300') claims.push(readClaim(clm, ctx));
       for (const cc of kids(b, '2000C')) {
-        const pat = find(cc, 'PAT');
         const ca = kid(cc, '2010CA');
-        const pdmg = ca ? find(ca, 'DMG') : undefined;
-        const patient = {
-          lastName: el(ca?.segments[0], 3), ...(el(ca?.segments[0], 4) ? { firstName: el(ca?.segments[0], 4) } : {}),
-          ...(pdmg && el(pdmg, 2) ? { dateOfBirth: isoDate(el(pdmg, 2)) } : {}), ...(gender(el(pdmg, 3)) ? { gender: gender(el(pdmg, 3))! } : {}), relationship: el(pat, 1),
-        };
-        for (const clm of kids(cc, '2300')) claims.push(readClaim(clm, { ...ctx, patient }));
+        const patient = person<NonNullable<Claim837['patient']>>({ lastName: el(ca?.segments[0], 3), relationship: el(find(cc, 'PAT'), 1) }, ca?.segments[0], ca ? find(ca, 'DMG') : undefined);
+        const pctx: ClaimContext = { ...ctx, patient };
+        for (const clm of cc.children) if (clm.def.id === '2300') claims.push(readClaim(clm, pctx));
       }
     }
   }

@@ -75,10 +75,14 @@ export async function* streamSets(source: AsyncIterable<Uint8Array | string>): A
     for (;;) {
       const end = buf.indexOf(d.segment, start);
       if (end < 0) break;
-      const raw = buf.slice(start, end).trim();
+      // Skip the line break after the previous terminator by index: trim() would copy every segment.
+      let a = start;
+      while (a < end && isSpace(buf.charCodeAt(a))) a++;
+      let z = end;
+      while (z > a && isSpace(buf.charCodeAt(z - 1))) z--;
       start = end + d.segment.length;
-      if (raw) {
-        const out = handle(raw);
+      if (z > a) {
+        const out = handle(buf.slice(a, z));
         if (out) yield out;
       }
     }
@@ -104,4 +108,8 @@ export async function* streamSets(source: AsyncIterable<Uint8Array | string>): A
       yield { interchange, group, delimiters: d, raw: { st: open.st, se: null, segments: open.segments, findings: [{ severity: 'error', code: 'se-missing', message: `transaction set ${open.st.elements[2] ?? ''} has no SE trailer`, segmentId: 'SE', setCode: '2' }] } };
     }
   }
+}
+
+function isSpace(c: number): boolean {
+  return c === 10 || c === 13 || c === 32 || c === 9;
 }
