@@ -1,6 +1,7 @@
 /**
  * X12 reader benchmark: the same generated 837P (≈80 MB, thousands of claims per ST) read
- *   - by Tandem's streaming reader into typed claims (every SNIP 1–3 check on),
+ *   - by Tandem's claim-by-claim stream and its set-by-set stream into typed claims (every
+ *     SNIP 1–3 check on),
  *   - by Tandem's reader over the whole file in memory,
  *   - by node-x12 (the open-source JavaScript X12 parser), whole file, strict mode,
  *   - by a raw byte scan counting segment terminators and CLM segments (the physical limit of
@@ -65,6 +66,18 @@ async function child(mode: string, file: string): Promise<Result> {
         return { claims, ...(rejected ? { note: `${rejected} sets rejected` } : {}) };
       });
     }
+    case 'ours-claims': {
+      const { stream837Claims } = await import('@tandem/x12');
+      return measured('Tandem stream837Claims → typed claims, claim by claim', file, async () => {
+        let claims = 0;
+        let rejected = 0;
+        for await (const e of stream837Claims(createReadStream(file, { highWaterMark: 1 << 20 }))) {
+          if (e.kind === 'claim') claims++;
+          else if (!e.set.accepted) rejected++;
+        }
+        return { claims, ...(rejected ? { note: `${rejected} sets rejected` } : {}) };
+      });
+    }
     case 'ours-whole': {
       const { read837 } = await import('@tandem/x12');
       return measured('Tandem read837, whole file', file, async () => {
@@ -109,7 +122,7 @@ async function main() {
     return;
   }
   const file = await makeFile(Number(arg('--mb') ?? 80));
-  const modes = ['scan', 'ours-stream', 'ours-whole', ...(args.includes('--skip-node-x12') ? [] : ['node-x12'])];
+  const modes = ['scan', 'ours-claims', 'ours-stream', 'ours-whole', ...(args.includes('--skip-node-x12') ? [] : ['node-x12'])];
   const results: Result[] = [];
   for (const m of modes) {
     process.stderr.write(`running ${m}…\n`);
@@ -126,7 +139,7 @@ async function main() {
   console.log('|---|---:|---:|---:|---:|---|');
   for (const r of results)
     console.log(`| ${r.reader} | ${(r.bytes / 1e6 / r.seconds).toFixed(1)} | ${Math.round(r.claims / r.seconds).toLocaleString('en-US')} | ${r.claims.toLocaleString('en-US')} | ${r.peakRssMiB} MiB | ${r.note ?? ''} |`);
-  const ours = results.find((r) => r.reader.startsWith('Tandem stream'));
+  const ours = results.find((r) => r.reader.startsWith('Tandem stream837Claims'));
   const theirs = results.find((r) => r.reader.startsWith('node-x12'));
   if (ours && theirs) console.log(`\nTandem streaming vs node-x12: ${(theirs.seconds / ours.seconds).toFixed(1)}× faster, ${(theirs.peakRssMiB / ours.peakRssMiB).toFixed(1)}× less memory`);
 }

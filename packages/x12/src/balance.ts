@@ -30,19 +30,30 @@ function loops(n: LoopNode, id: string, out: LoopNode[] = []): LoopNode[] {
 
 const LINE_CHARGE: Readonly<Record<string, readonly [string, number]>> = { '837P': ['SV1', 2], '837I': ['SV2', 3], '837D': ['SV3', 2] };
 
+/** 837 claim balancing for one 2300 loop (null when balanced or without lines). */
+export function claimBalanceFinding(guide: Guide, claim: LoopNode, position: (s: Segment) => number): Finding | null {
+  const line = LINE_CHARGE[guide.key];
+  if (!line) return null;
+  const clm = claim.segments[0]!;
+  let sum = 0;
+  let lines = 0;
+  for (const l of claim.children) {
+    if (l.def.id !== '2400') continue;
+    lines++;
+    sum += cents(l.segments.find((s) => s.id === line[0]), line[1]);
+  }
+  if (lines === 0 || sum === cents(clm, 2)) return null;
+  // Noted in the 999 rather than rejected: adjudication prices the lines, and widely used
+  // public samples carry unbalanced CLM02 values.
+  return { severity: 'warning', code: 'claim-unbalanced', message: `CLM02 ${clm.elements[2] ?? ''} does not equal the sum of line charges ${x12FromCents(sum)}`, segmentId: 'CLM', segmentPosition: position(clm), loop: '2300', elementPosition: 2, elementRef: '782', ik3Code: '8', ik4Code: 'I12', badValue: clm.elements[2] ?? '' };
+}
+
 export function balanceFindings(guide: Guide, root: LoopNode, position: (s: Segment) => number): Finding[] {
   const out: Finding[] = [];
-  const line = LINE_CHARGE[guide.key];
-  if (line) {
+  if (LINE_CHARGE[guide.key]) {
     for (const claim of loops(root, '2300')) {
-      const clm = claim.segments[0]!;
-      const lines = claim.children.filter((c) => c.def.id === '2400');
-      if (lines.length === 0) continue;
-      const sum = lines.reduce((t, l) => t + cents(l.segments.find((s) => s.id === line[0]), line[1]), 0);
-      if (sum !== cents(clm, 2))
-        // Noted in the 999 rather than rejected: adjudication prices the lines, and widely used
-        // public samples carry unbalanced CLM02 values.
-        out.push({ severity: 'warning', code: 'claim-unbalanced', message: `CLM02 ${clm.elements[2] ?? ''} does not equal the sum of line charges ${x12FromCents(sum)}`, segmentId: 'CLM', segmentPosition: position(clm), loop: '2300', elementPosition: 2, elementRef: '782', ik3Code: '8', ik4Code: 'I12', badValue: clm.elements[2] ?? '' });
+      const f = claimBalanceFinding(guide, claim, position);
+      if (f) out.push(f);
     }
   }
   if (guide.key === '835') {

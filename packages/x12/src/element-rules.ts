@@ -57,7 +57,12 @@ const HI_QUALIFIERS = new Set([
 
 export class ElementChecker {
   readonly findings: Finding[] = [];
-  constructor(private readonly d: Delimiters, private readonly position: (s: Segment) => number) {}
+  constructor(private d: Delimiters, private readonly position: (s: Segment) => number) {}
+
+  /** The streaming reader learns the component separator actually used at the first CLM. */
+  useDelimiters(d: Delimiters): void {
+    this.d = d;
+  }
 
   private add(s: Segment, loop: string, element: number, ik4: string, message: string, component?: number, severity: 'error' | 'warning' = 'error'): void {
     this.findings.push({

@@ -23,6 +23,7 @@ export * from './read-835.ts';
 export { streamSets, type StreamContext, type StreamedRawSet } from './set-stream.ts';
 export * from './read-999.ts';
 export * from './stream-837.ts';
+export * from './stream-837-claims.ts';
 export { readDelimiters, tokenize, type Delimiters, type Segment } from './tokenizer.ts';
 export * from './write-270.ts';
 export * from './write-835.ts';

@@ -58,30 +58,58 @@ export interface WalkResult {
 }
 
 /**
- * @param known segment ids the guide knows; others are reported as unrecognized
- * @param position maps a segment to its position in the set (ST = 1)
+ * The walker, one segment at a time, so a caller can act on each loop as it closes (the
+ * claim-by-claim 837 stream extracts a claim when its 2300 loop closes, then drops it).
  */
-export function walkLoops(schema: LoopDef, segments: readonly Segment[], known: ReadonlySet<string>, position: (s: Segment) => number): WalkResult {
-  const findings: Finding[] = [];
-  const first = segments[0]!;
-  const root: LoopNode = { def: schema, segments: [first], children: [], position: position(first) };
-  const stack: Frame[] = [{ node: root, idx: 0, counts: schema.entries.map((_, i) => (i === 0 ? 1 : 0)) }];
+export class LoopWalker {
+  readonly root: LoopNode;
+  readonly findings: Finding[] = [];
+  private readonly stack: Frame[];
 
-  const missing = (frame: Frame, from: number, to: number, at: number) => {
+  /**
+   * @param first the ST segment
+   * @param known segment ids the guide knows; others are reported as unrecognized
+   * @param position maps a segment to its position in the set (ST = 1)
+   * @param onClose called when a loop is complete, with the loops still open above it (outermost first)
+   */
+  constructor(
+    schema: LoopDef,
+    first: Segment,
+    private readonly known: ReadonlySet<string>,
+    private readonly position: (s: Segment) => number,
+    private readonly onClose?: (node: LoopNode, open: readonly LoopNode[]) => void,
+  ) {
+    this.root = { def: schema, segments: [first], children: [], position: position(first) };
+    this.stack = [{ node: this.root, idx: 0, counts: schema.entries.map((_, i) => (i === 0 ? 1 : 0)) }];
+  }
+
+  private missing(frame: Frame, from: number, to: number, at: number): void {
     for (let j = from; j < to; j++) {
       const e = frame.node.def.entries[j]!;
       if (e.required && frame.counts[j] === 0) {
         const id = entryId(e);
         const what = e.kind === 'loop' ? `loop ${e.loop.id} (${e.loop.name})` : `segment ${id}`;
-        findings.push({ severity: 'error', code: 'required-missing', message: `required ${what} is missing in loop ${frame.node.def.id}`, segmentId: id, segmentPosition: at, loop: frame.node.def.id, ik3Code: '3' });
+        this.findings.push({ severity: 'error', code: 'required-missing', message: `required ${what} is missing in loop ${frame.node.def.id}`, segmentId: id, segmentPosition: at, loop: frame.node.def.id, ik3Code: '3' });
       }
     }
-  };
-  const close = (frame: Frame, at: number) => missing(frame, frame.idx + 1, frame.node.def.entries.length, at);
+  }
 
-  for (let k = 1; k < segments.length; k++) {
-    const s = segments[k]!;
-    const pos = position(s);
+  /** Closes the frames above depth `keep` (innermost first). */
+  private closeAbove(keep: number, at: number): void {
+    const stack = this.stack;
+    for (let up = stack.length - 1; up > keep; up--) {
+      const frame = stack[up]!;
+      this.missing(frame, frame.idx + 1, frame.node.def.entries.length, at);
+      stack.length = up;
+      this.onClose?.(frame.node, stack.map((f) => f.node));
+    }
+  }
+
+  /** Places one segment (after the ST); returns the loop it was placed in. */
+  push(s: Segment): LoopNode {
+    const stack = this.stack;
+    const findings = this.findings;
+    const pos = this.position(s);
     let placed = false;
     // 1. Forward in the innermost loop, then in each enclosing loop (which closes the inner ones).
     for (let d = stack.length - 1; d >= 0 && !placed; d--) {
@@ -94,9 +122,8 @@ export function walkLoops(schema: LoopDef, segments: readonly Segment[], known: 
         const e = entries[j]!;
         if (!matches(e, s)) continue;
         // A repeat of the current entry beyond its maximum is still placed, and reported.
-        for (let up = stack.length - 1; up > d; up--) close(stack[up]!, pos);
-        stack.length = d + 1;
-        missing(f, f.idx + 1, j, pos);
+        this.closeAbove(d, pos);
+        this.missing(f, f.idx + 1, j, pos);
         f.idx = j;
         f.counts[j] = (f.counts[j] ?? 0) + 1;
         if (f.counts[j]! > e.max) {
@@ -117,7 +144,7 @@ export function walkLoops(schema: LoopDef, segments: readonly Segment[], known: 
         break;
       }
     }
-    if (placed) continue;
+    if (placed) return stack[stack.length - 1]!.node;
     const top = stack[stack.length - 1]!;
     // 2. Known to this loop but earlier in its order: out of sequence.
     const back = top.node.def.entries.findIndex((e, j) => j > 0 && j < top.idx && e.kind === 'segment' && matchesSegment(e, s));
@@ -125,14 +152,14 @@ export function walkLoops(schema: LoopDef, segments: readonly Segment[], known: 
       top.counts[back] = (top.counts[back] ?? 0) + 1;
       top.node.segments.push(s);
       findings.push({ severity: 'error', code: 'out-of-sequence', message: `segment ${s.id} is out of order in loop ${top.node.def.id} (${top.node.def.name})`, segmentId: s.id, segmentPosition: pos, loop: top.node.def.id, ik3Code: '7' });
-      continue;
+      return top.node;
     }
     // 3. Not placeable: a wrong qualifier on a loop trigger, a segment the guide has elsewhere, or an unknown id.
     // Kept where it was found, so the tree still holds every segment of the set (lossless JSON and rewriting).
     top.node.segments.push(s);
-    if (!known.has(s.id)) {
+    if (!this.known.has(s.id)) {
       findings.push({ severity: 'error', code: 'unrecognized-segment', message: `unrecognized segment ID '${s.id}'`, segmentId: s.id.slice(0, 3) || '???', segmentPosition: pos, loop: top.node.def.id, ik3Code: '1' });
-      continue;
+      return top.node;
     }
     const qualified = stack
       .flatMap((f) => f.node.def.entries.slice(Math.max(f.idx, 1)))
@@ -144,11 +171,28 @@ export function walkLoops(schema: LoopDef, segments: readonly Segment[], known: 
         severity: 'error', code: 'invalid-qualifier', message: `${s.id}${String(q.element).padStart(2, '0')} '${s.elements[q.element] ?? ''}' is not valid here (expected one of ${[...new Set(allowed)].join(', ')})`,
         segmentId: s.id, segmentPosition: pos, loop: top.node.def.id, elementPosition: q.element, ik3Code: '8', ik4Code: (s.elements[q.element] ?? '') === '' ? '1' : '7', badValue: s.elements[q.element] ?? '',
       });
-      continue;
+      return top.node;
     }
     findings.push({ severity: 'error', code: 'unexpected-segment', message: `segment ${s.id} is not expected in loop ${top.node.def.id} (${top.node.def.name})`, segmentId: s.id, segmentPosition: pos, loop: top.node.def.id, ik3Code: '2' });
+    return top.node;
   }
-  const lastPos = position(segments[segments.length - 1]!);
-  for (let up = stack.length - 1; up >= 0; up--) close(stack[up]!, lastPos);
-  return { root, findings };
+
+  /** Closes every open loop; `last` is the set's last segment (for positions). */
+  finish(last: Segment): WalkResult {
+    this.closeAbove(0, this.position(last));
+    const root = this.stack[0]!;
+    this.missing(root, root.idx + 1, root.node.def.entries.length, this.position(last));
+    this.onClose?.(this.root, []);
+    return { root: this.root, findings: this.findings };
+  }
+}
+
+/**
+ * @param known segment ids the guide knows; others are reported as unrecognized
+ * @param position maps a segment to its position in the set (ST = 1)
+ */
+export function walkLoops(schema: LoopDef, segments: readonly Segment[], known: ReadonlySet<string>, position: (s: Segment) => number): WalkResult {
+  const w = new LoopWalker(schema, segments[0]!, known, position);
+  for (let k = 1; k < segments.length; k++) w.push(segments[k]!);
+  return w.finish(segments[segments.length - 1]!);
 }

@@ -155,7 +155,8 @@ function provider(n: LoopNode | undefined): Claim837['renderingProvider'] {
   return p;
 }
 
-function readClaim(n: LoopNode, c: ClaimContext): Claim837 {
+/** One claim (a 2300 loop) with the parties above it. */
+export function readClaim(n: LoopNode, c: ClaimContext): Claim837 {
   const clm = n.segments[0]!;
   const [fac = '', qual = '', freq = ''] = el(clm, 5).split(c.d.component);
   const stmt = find(n, 'DTP', 1, '434');
@@ -202,47 +203,69 @@ function person<T extends { lastName: string; firstName?: string; dateOfBirth?: 
   return base;
 }
 
-export function extractClaims(root: LoopNode, base: Omit<ClaimContext, 'billing' | 'payTo' | 'subscriber' | 'payer' | 'patient' | 'submitter' | 'receiver'>): Claim837[] {
-  const claims: Claim837[] = [];
+type SetContext = Omit<ClaimContext, 'billing' | 'payTo' | 'subscriber' | 'payer' | 'patient' | 'submitter' | 'receiver'>;
+
+/** Submitter and receiver (1000A/1000B) from the set's header loop. */
+export function headerParties(root: LoopNode): Pick<ClaimContext, 'submitter' | 'receiver'> {
   const sub = kid(root, '1000A');
   const rec = kid(root, '1000B');
-  const submitter = { name: el(sub?.segments[0], 3), id: el(sub?.segments[0], 9) };
-  const receiver = { name: el(rec?.segments[0], 3), id: el(rec?.segments[0], 9) };
+  return { submitter: { name: el(sub?.segments[0], 3), id: el(sub?.segments[0], 9) }, receiver: { name: el(rec?.segments[0], 3), id: el(rec?.segments[0], 9) } };
+}
+
+/** Billing and pay-to provider from a 2000A loop (its 2010AA/2010AB are complete before any claim). */
+export function billingParties(a: LoopNode): Pick<ClaimContext, 'billing' | 'payTo'> {
+  const aa = kid(a, '2010AA');
+  const nm = aa?.segments[0];
+  const tax = aa ? (find(aa, 'REF', 1, 'EI') ?? find(aa, 'REF', 1, 'SY')) : undefined;
+  const billing: Claim837['billingProvider'] = {
+    npi: el(nm, 8) === 'XX' ? el(nm, 9) || null : null, taxId: el(tax, 2) || null, name: el(nm, 3) && el(nm, 4) ? `${el(nm, 3)}, ${el(nm, 4)}` : el(nm, 3) || el(nm, 4),
+    entityType: el(nm, 2) === '1' ? '1' : '2',
+  };
+  const billingAddress = address(aa);
+  if (billingAddress) billing.address = billingAddress;
+  const taxonomy = el(find(a, 'PRV'), 3);
+  if (taxonomy) billing.taxonomy = taxonomy;
+  const ab = kid(a, '2010AB');
+  let payTo: Claim837['payToProvider'];
+  if (ab) {
+    payTo = { name: el(ab.segments[0], 3) || billing.name };
+    const payToAddress = address(ab);
+    if (payToAddress) payTo.address = payToAddress;
+  }
+  return { billing, payTo };
+}
+
+/** Subscriber and payer from a 2000B loop. */
+export function subscriberParties(b: LoopNode): Pick<ClaimContext, 'subscriber' | 'payer'> {
+  const sbr = find(b, 'SBR');
+  const ba = kid(b, '2010BA');
+  const bb = kid(b, '2010BB');
+  const nm1 = ba?.segments[0];
+  const subscriber = person<Claim837['subscriber']>({ memberId: el(nm1, 9), lastName: el(nm1, 3), payerResponsibility: el(sbr, 1), relationship: el(sbr, 2) }, nm1, ba ? find(ba, 'DMG') : undefined);
+  if (el(sbr, 3)) subscriber.groupNumber = el(sbr, 3);
+  const subscriberAddress = address(ba);
+  if (subscriberAddress) subscriber.address = subscriberAddress;
+  return { subscriber, payer: { name: el(bb?.segments[0], 3), id: el(bb?.segments[0], 9) } };
+}
+
+/** The patient of a 2000C loop. */
+export function patientOf(cc: LoopNode): NonNullable<Claim837['patient']> {
+  const ca = kid(cc, '2010CA');
+  return person<NonNullable<Claim837['patient']>>({ lastName: el(ca?.segments[0], 3), relationship: el(find(cc, 'PAT'), 1) }, ca?.segments[0], ca ? find(ca, 'DMG') : undefined);
+}
+
+export type { ClaimContext, SetContext };
+
+export function extractClaims(root: LoopNode, base: SetContext): Claim837[] {
+  const claims: Claim837[] = [];
+  const header = headerParties(root);
   for (const a of kids(root, '2000A')) {
-    const aa = kid(a, '2010AA');
-    const nm = aa?.segments[0];
-    const tax = aa ? (find(aa, 'REF', 1, 'EI') ?? find(aa, 'REF', 1, 'SY')) : undefined;
-    const billing: Claim837['billingProvider'] = {
-      npi: el(nm, 8) === 'XX' ? el(nm, 9) || null : null, taxId: el(tax, 2) || null, name: el(nm, 3) && el(nm, 4) ? `${el(nm, 3)}, ${el(nm, 4)}` : el(nm, 3) || el(nm, 4),
-      entityType: el(nm, 2) === '1' ? '1' : '2',
-    };
-    const billingAddress = address(aa);
-    if (billingAddress) billing.address = billingAddress;
-    const taxonomy = el(find(a, 'PRV'), 3);
-    if (taxonomy) billing.taxonomy = taxonomy;
-    const ab = kid(a, '2010AB');
-    let payTo: Claim837['payToProvider'];
-    if (ab) {
-      payTo = { name: el(ab.segments[0], 3) || billing.name };
-      const payToAddress = address(ab);
-      if (payToAddress) payTo.address = payToAddress;
-    }
+    const billing = billingParties(a);
     for (const b of kids(a, '2000B')) {
-      const sbr = find(b, 'SBR');
-      const ba = kid(b, '2010BA');
-      const bb = kid(b, '2010BB');
-      const nm1 = ba?.segments[0];
-      const subscriber = person<Claim837['subscriber']>({ memberId: el(nm1, 9), lastName: el(nm1, 3), payerResponsibility: el(sbr, 1), relationship: el(sbr, 2) }, nm1, ba ? find(ba, 'DMG') : undefined);
-      if (el(sbr, 3)) subscriber.groupNumber = el(sbr, 3);
-      const subscriberAddress = address(ba);
-      if (subscriberAddress) subscriber.address = subscriberAddress;
-      const payer = { name: el(bb?.segments[0], 3), id: el(bb?.segments[0], 9) };
-      const ctx: ClaimContext = { setControl: base.setControl, kind: base.kind, d: base.d, position: base.position, findings: base.findings, submitter, receiver, billing, payTo, subscriber, payer, patient: undefined };
+      const ctx: ClaimContext = { ...base, ...header, ...billing, ...subscriberParties(b), patient: undefined };
       for (const clm of b.children) if (clm.def.id === '2300') claims.push(readClaim(clm, ctx));
       for (const cc of kids(b, '2000C')) {
-        const ca = kid(cc, '2010CA');
-        const patient = person<NonNullable<Claim837['patient']>>({ lastName: el(ca?.segments[0], 3), relationship: el(find(cc, 'PAT'), 1) }, ca?.segments[0], ca ? find(ca, 'DMG') : undefined);
-        const pctx: ClaimContext = { ...ctx, patient };
+        const pctx: ClaimContext = { ...ctx, patient: patientOf(cc) };
         for (const clm of cc.children) if (clm.def.id === '2300') claims.push(readClaim(clm, pctx));
       }
     }

@@ -1,8 +1,9 @@
 /**
- * Streams an X12 file one transaction set at a time from a byte or string stream, holding
- * only the current set in memory. Segments split across chunk boundaries are joined before
- * they are read; back-pressure comes from the consumer's pace (`for await`). A defect in
- * one set is that set's finding; the sets after it are still read.
+ * Streams an X12 file from a byte or string stream: segments in batches (one per chunk
+ * read), and on top of them one transaction set at a time, holding only the current set in
+ * memory. Segments split across chunk boundaries are joined before they are read;
+ * back-pressure comes from the consumer's pace (`for await`). A defect in one set is that
+ * set's finding; the sets after it are still read.
  */
 import type { RawSet } from './envelope.ts';
 import { readDelimiters, type Delimiters, type Segment } from './tokenizer.ts';
@@ -22,46 +23,40 @@ export interface StreamedRawSet extends StreamContext {
   delimiters: Delimiters;
 }
 
-export async function* streamSets(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<StreamedRawSet> {
+function isSpace(c: number): boolean {
+  return c === 10 || c === 13 || c === 32 || c === 9;
+}
+
+/** Every segment of the stream, in batches; `index` counts from 0 over the whole stream. */
+export async function* segmentBatches(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<{ delimiters: Delimiters; segments: Segment[] }> {
   const decoder = new TextDecoder('latin1');
   let buf = '';
   let d: Delimiters | null = null;
   let index = 0;
-  let interchange = { controlNumber: '', senderId: '', receiverId: '' };
-  let group = { controlNumber: '', version: '', functionalId: '' };
-  let current: { st: Segment; segments: Segment[] } | null = null;
-
-  const handle = (raw: string): StreamedRawSet | null => {
-    const elements = raw.split(d!.element);
-    const s: Segment = { id: elements[0]!, elements, index: index++ };
-    switch (s.id) {
-      case 'ISA':
-        interchange = { controlNumber: elements[13] ?? '', senderId: (elements[6] ?? '').trim(), receiverId: (elements[8] ?? '').trim() };
-        return null;
-      case 'GS':
-        group = { controlNumber: elements[6] ?? '', version: elements[8] ?? '', functionalId: elements[1] ?? '' };
-        return null;
-      case 'ST':
-        current = { st: s, segments: [s] };
-        return null;
-      case 'SE': {
-        if (!current) return null;
-        current.segments.push(s);
-        const findings: RawSet['findings'] = [];
-        if ((elements[2] ?? '') !== (current.st.elements[2] ?? ''))
-          findings.push({ severity: 'error', code: 'se-control', message: `SE02 '${elements[2] ?? ''}' does not match ST02 '${current.st.elements[2] ?? ''}'`, segmentId: 'SE', elementPosition: 2, setCode: '3' });
-        if (Number(elements[1]) !== current.segments.length)
-          findings.push({ severity: 'warning', code: 'se-count', message: `SE01 says ${elements[1] ?? ''} segments; the transaction set has ${current.segments.length}`, segmentId: 'SE', setCode: '4' });
-        const out = { interchange, group, raw: { st: current.st, se: s, segments: current.segments, findings }, delimiters: d! };
-        current = null;
-        return out;
+  const cut = (final: boolean): Segment[] => {
+    const out: Segment[] = [];
+    let start = 0;
+    for (;;) {
+      let end = buf.indexOf(d!.segment, start);
+      if (end < 0) {
+        if (!final) break;
+        end = buf.length;
       }
-      default:
-        if (current) current.segments.push(s);
-        return null;
+      // Skip the line break after the previous terminator by index: trim() would copy every segment.
+      let a = start;
+      while (a < end && isSpace(buf.charCodeAt(a))) a++;
+      let z = end;
+      while (z > a && isSpace(buf.charCodeAt(z - 1))) z--;
+      start = end + d!.segment.length;
+      if (z > a) {
+        const elements = buf.slice(a, z).split(d!.element);
+        out.push({ id: elements[0]!, elements, index: index++ });
+      }
+      if (end >= buf.length) break;
     }
+    buf = start >= buf.length ? '' : buf.slice(start);
+    return out;
   };
-
   for await (const chunk of source) {
     buf += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     if (!d) {
@@ -71,22 +66,8 @@ export async function* streamSets(source: AsyncIterable<Uint8Array | string>): A
       d = r.delimiters;
       buf = buf.slice(r.start);
     }
-    let start = 0;
-    for (;;) {
-      const end = buf.indexOf(d.segment, start);
-      if (end < 0) break;
-      // Skip the line break after the previous terminator by index: trim() would copy every segment.
-      let a = start;
-      while (a < end && isSpace(buf.charCodeAt(a))) a++;
-      let z = end;
-      while (z > a && isSpace(buf.charCodeAt(z - 1))) z--;
-      start = end + d.segment.length;
-      if (z > a) {
-        const out = handle(buf.slice(a, z));
-        if (out) yield out;
-      }
-    }
-    buf = buf.slice(start);
+    const segments = cut(false);
+    if (segments.length) yield { delimiters: d, segments };
   }
   if (!d && buf.length) {
     const r = readDelimiters(buf);
@@ -94,22 +75,54 @@ export async function* streamSets(source: AsyncIterable<Uint8Array | string>): A
     d = r.delimiters;
     buf = buf.slice(r.start);
   }
-  if (d) {
-    for (const raw of buf.split(d.segment)) {
-      const t = raw.trim();
-      if (t) {
-        const out = handle(t);
-        if (out) yield out;
-      }
-    }
-    const open = current as { st: Segment; segments: Segment[] } | null;
-    if (open) {
-      // The stream ended inside a set: it is read with what arrived, and rejected for the missing SE.
-      yield { interchange, group, delimiters: d, raw: { st: open.st, se: null, segments: open.segments, findings: [{ severity: 'error', code: 'se-missing', message: `transaction set ${open.st.elements[2] ?? ''} has no SE trailer`, segmentId: 'SE', setCode: '2' }] } };
-    }
+  if (d && buf.length) {
+    const segments = cut(true);
+    if (segments.length) yield { delimiters: d, segments };
   }
 }
 
-function isSpace(c: number): boolean {
-  return c === 10 || c === 13 || c === 32 || c === 9;
+/** Tracks ISA/GS around the sets: the context every streamed set or claim carries. */
+export function envelopeTracker(): { context: StreamContext; see(s: Segment): void } {
+  const t = {
+    context: { interchange: { controlNumber: '', senderId: '', receiverId: '' }, group: { controlNumber: '', version: '', functionalId: '' } } as StreamContext,
+    see(s: Segment) {
+      const e = s.elements;
+      if (s.id === 'ISA') t.context = { ...t.context, interchange: { controlNumber: e[13] ?? '', senderId: (e[6] ?? '').trim(), receiverId: (e[8] ?? '').trim() } };
+      else if (s.id === 'GS') t.context = { ...t.context, group: { controlNumber: e[6] ?? '', version: e[8] ?? '', functionalId: e[1] ?? '' } };
+    },
+  };
+  return t;
+}
+
+/** SE02/ST02 and SE01 checks shared by the streaming readers. */
+export function trailerFindings(st: Segment, se: Segment, count: number): RawSet['findings'] {
+  const findings: RawSet['findings'] = [];
+  if ((se.elements[2] ?? '') !== (st.elements[2] ?? ''))
+    findings.push({ severity: 'error', code: 'se-control', message: `SE02 '${se.elements[2] ?? ''}' does not match ST02 '${st.elements[2] ?? ''}'`, segmentId: 'SE', elementPosition: 2, setCode: '3' });
+  if (Number(se.elements[1]) !== count)
+    findings.push({ severity: 'warning', code: 'se-count', message: `SE01 says ${se.elements[1] ?? ''} segments; the transaction set has ${count}`, segmentId: 'SE', elementPosition: 1, segmentPosition: count, setCode: '4' });
+  return findings;
+}
+
+export const SE_MISSING = (st: Segment): RawSet['findings'][number] => ({ severity: 'error', code: 'se-missing', message: `transaction set ${st.elements[2] ?? ''} has no SE trailer`, segmentId: 'SE', setCode: '2' });
+
+export async function* streamSets(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<StreamedRawSet> {
+  const env = envelopeTracker();
+  let current: { st: Segment; segments: Segment[] } | null = null;
+  let d: Delimiters | null = null;
+  for await (const batch of segmentBatches(source)) {
+    d = batch.delimiters;
+    for (const s of batch.segments) {
+      env.see(s);
+      if (s.id === 'ST') current = { st: s, segments: [s] };
+      else if (s.id === 'SE' && current) {
+        current.segments.push(s);
+        yield { ...env.context, delimiters: d, raw: { st: current.st, se: s, segments: current.segments, findings: trailerFindings(current.st, s, current.segments.length) } };
+        current = null;
+      } else if (current) current.segments.push(s);
+    }
+  }
+  const open = current as { st: Segment; segments: Segment[] } | null;
+  // The stream ended inside a set: it is read with what arrived, and rejected for the missing SE.
+  if (open && d) yield { ...env.context, delimiters: d, raw: { st: open.st, se: null, segments: open.segments, findings: [SE_MISSING(open.st)] } };
 }

@@ -2,6 +2,7 @@
  * Streaming readers: any supported transaction set by set (`streamX12`), and 837 claims
  * set by set as typed claims (`stream837`). Memory holds one set at a time.
  */
+import { componentSeparatorInUse } from './component-separator.ts';
 import type { TransactionSet837 } from './model-837.ts';
 import { readTransactionSet } from './read-837.ts';
 import { streamSets, type StreamContext } from './set-stream.ts';
@@ -14,7 +15,11 @@ export interface StreamedSet extends StreamContext {
 }
 
 export async function* stream837(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<StreamedSet> {
-  for await (const s of streamSets(source)) yield { interchange: s.interchange, group: s.group, set: readTransactionSet(s.raw, s.delimiters, s.group.version) };
+  for await (const s of streamSets(source)) {
+    // Per set, the component separator the composites actually use (see componentSeparatorInUse).
+    const d = componentSeparatorInUse(s.delimiters, s.raw.segments, []);
+    yield { interchange: s.interchange, group: s.group, set: readTransactionSet(s.raw, d, s.group.version) };
+  }
 }
 
 export interface StreamedValidatedSet extends StreamContext {
