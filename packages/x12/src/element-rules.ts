@@ -6,6 +6,7 @@
  */
 import type { Finding } from './finding.ts';
 import type { Guide } from './guides/guide.ts';
+import { ELEMENT_LENGTHS } from './element-lengths.ts';
 import { isDecimal } from './money.ts';
 import type { Delimiters, Segment } from './tokenizer.ts';
 
@@ -208,5 +209,17 @@ export class ElementChecker {
       default:
     }
     for (const e of AMOUNTS[s.id] ?? NO_AMOUNTS) this.decimal(s, loop, e);
+    const lengths = ELEMENT_LENGTHS[s.id];
+    if (lengths) {
+      const els = s.elements;
+      const rep = this.d.repetition;
+      for (let i = 1; i < els.length && i < lengths.length; i++) {
+        const len = lengths[i];
+        const v = els[i]!;
+        if (!len || v === '' || v.includes(this.d.component) || (rep !== null && v.includes(rep))) continue;
+        if (v.length < len[0]) this.add(s, loop, i, '4', `'${v}' is shorter than the minimum length ${len[0]}`);
+        else if (v.length > len[1]) this.add(s, loop, i, '5', `'${v.slice(0, 40)}${v.length > 40 ? '…' : ''}' is longer than the maximum length ${len[1]}`);
+      }
+    }
   }
 }

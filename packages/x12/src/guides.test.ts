@@ -143,3 +143,18 @@ describe('277CA claim acknowledgment', () => {
     }
   });
 });
+
+describe('element lengths (SNIP 2)', () => {
+  it('rejects a too-long name and a too-short state code with IK4 5 and 4', async () => {
+    const { build999, read999 } = await import('./index.ts');
+    const { ackInputOf } = await import('./read-x12.ts');
+    const text = readFileSync(join(DIR, '271/lfh__demo.271'), 'latin1').replace('NM1*IL*1*SMITH*JOHN', `NM1*IL*1*${'S'.repeat(61)}*JOHN`);
+    const doc = readX12(text);
+    const f = findings(doc).find((x) => x.code === 'element-5');
+    expect(f).toMatchObject({ segmentId: 'NM1', elementPosition: 3, ik4Code: '5' });
+    const ack = read999(build999(ackInputOf(doc), { senderId: 'P', receiverId: 'S', controlNumber: 1, date: new Date('2026-11-22T00:00:00Z') }));
+    expect(ack.groups[0]!.ak9).toBe('R');
+    const short = readX12(readFileSync(join(DIR, '834/lfh__demo.834'), 'latin1').replace('*CAMP HILL*PA*', '*CAMP HILL*P*'));
+    expect(findings(short).find((x) => x.code === 'element-4')).toMatchObject({ segmentId: 'N4', elementPosition: 2, ik4Code: '4' });
+  });
+});
