@@ -21,10 +21,12 @@ export function claimsToFhir(claims: readonly Claim837[], created: string): Retu
       ...(sub.groupNumber ? { class: [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/coverage-class', code: 'group' }] }, value: sub.groupNumber }] } : {}),
     });
     const institutional = !!claim.typeOfBill;
+    // Dental lines carry CDT codes (SV301 qualifier AD).
+    const oral = claim.lines.some((l) => l.procedure?.qualifier === 'AD');
     const resource: Claim = {
       resourceType: 'Claim', status: 'active', use: 'claim', created,
       identifier: [{ system: SYSTEM.patientControlNumber, value: claim.patientControlNumber }],
-      type: { coding: [{ system: SYSTEM.claimType, code: institutional ? 'institutional' : 'professional' }] },
+      type: { coding: [{ system: SYSTEM.claimType, code: institutional ? 'institutional' : oral ? 'oral' : 'professional' }] },
       patient: pat,
       ...(claim.statementFrom ? { billablePeriod: { start: claim.statementFrom, end: claim.statementTo ?? claim.statementFrom } } : {}),
       provider: partyRef({ entity: '85', name: claim.billingProvider.name, ...(claim.billingProvider.npi ? { idQualifier: 'XX', id: claim.billingProvider.npi } : {}) }),
@@ -41,6 +43,7 @@ export function claimsToFhir(claims: readonly Claim837[], created: string): Retu
         ...(l.procedure?.modifiers.length ? { modifier: l.procedure.modifiers.map((m) => ({ coding: [{ system: SYSTEM.cpt, code: m }] })) } : {}),
         servicedPeriod: { start: l.serviceDateFrom, end: l.serviceDateTo },
         ...(l.placeOfService ? { locationCodeableConcept: { coding: [{ system: SYSTEM.pos, code: l.placeOfService }] } } : {}),
+        ...(l.teeth?.length ? { bodySite: { coding: l.teeth.map((t) => ({ system: 'http://terminology.hl7.org/CodeSystem/ex-tooth', code: t })) } } : {}),
         quantity: { value: Number(l.units) || 1 },
         net: money(l.chargeCents),
       })),

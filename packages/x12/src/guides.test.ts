@@ -90,7 +90,6 @@ describe('implementation guides over the corpus', () => {
       const doc = readX12(readFileSync(join(DIR, f), 'latin1'));
       for (const s of doc.interchanges.flatMap((i) => i.groups.flatMap((g) => g.sets))) {
         const v = typedView(s, doc.delimiters!);
-        if (s.guide?.key === '837D') continue; // typed dental claims are not built yet
         expect(v.type, f).not.toBe('unsupported');
         const count = 'claims' in v ? v.claims.length : 'remittances' in v ? v.remittances.length : 'inquiries' in v ? v.inquiries.length : 'responses' in v ? v.responses.length
           : 'reviews' in v ? v.reviews.length : 'enrollment' in v ? v.enrollment.members.length : 'payment' in v ? v.payment.remittances.length : 1;
@@ -103,6 +102,14 @@ describe('implementation guides over the corpus', () => {
     const doc = readX12(readFileSync(join(DIR, f), 'latin1'));
     return typedView(doc.interchanges[0]!.groups[0]!.sets[0]!, doc.delimiters!);
   };
+
+  it('reads dental claims with procedure codes and teeth', () => {
+    const v = view('837D/stupidedi__X224A2-HC837-Health-Care-Claim-Dental_pass_multiple-tooth-numbers.edi');
+    if (v.type !== 'claims') throw new Error(v.type);
+    const line = v.claims[0]!.lines[0]!;
+    expect(line.procedure?.qualifier).toBe('AD');
+    expect(line.teeth?.length).toBeGreaterThan(1);
+  });
 
   it('reads benefits, decisions, enrollments, payments and claim acknowledgments as typed values', () => {
     const e = view('271/lfh__demo.271');

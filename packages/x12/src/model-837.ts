@@ -29,6 +29,8 @@ export interface Claim837Line {
   serviceDateTo: string;
   /** REF*6R. */
   lineControlNumber?: string;
+  /** TOO02 tooth numbers (837D). */
+  teeth?: string[];
 }
 
 export interface Claim837 {

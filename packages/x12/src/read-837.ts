@@ -68,7 +68,7 @@ function gender(v: string): 'M' | 'F' | 'U' | undefined {
 
 interface ClaimContext {
   readonly setControl: string;
-  readonly kind: 'professional' | 'institutional';
+  readonly kind: 'professional' | 'institutional' | 'dental';
   readonly d: Delimiters;
   readonly submitter: Claim837['submitter'];
   readonly receiver: Claim837['receiver'];
@@ -103,8 +103,9 @@ function readDiagnoses(his: Segment[], d: Delimiters, c: ClaimContext, loop: str
 
 function readLine(n: LoopNode, c: ClaimContext, claimFrom: string, claimTo: string): Claim837Line {
   const P = c.kind === 'professional';
+  const D = c.kind === 'dental';
   const lx = n.segments[0]!;
-  const sv = find(n, P ? 'SV1' : 'SV2');
+  const sv = find(n, P ? 'SV1' : D ? 'SV3' : 'SV2');
   const dtp = find(n, 'DTP', 1, '472');
   let from = claimFrom;
   let to = claimTo;
@@ -115,12 +116,14 @@ function readLine(n: LoopNode, c: ClaimContext, claimFrom: string, claimTo: stri
   } else if (P && sv) {
     c.findings.push({ severity: 'error', code: 'required-missing', message: 'required segment DTP*472 (service date) is missing in loop 2400', segmentId: 'DTP', segmentPosition: c.position(lx), loop: '2400', ik3Code: '3' });
   }
-  const procComposite = P ? el(sv, 1) : el(sv, 2);
+  // SV1 (837P): 01 procedure, 02 charge, 03 unit, 04 units, 05 POS, 07 pointers; SV2 (837I): 01 revenue, 02 procedure,
+  // 03 charge, 04 unit, 05 units; SV3 (837D): 01 procedure, 02 charge, 03 POS, 06 units, 11 pointers.
+  const procComposite = P || D ? el(sv, 1) : el(sv, 2);
   const line: Claim837Line = {
     lineNumber: Number(el(lx, 1)) || 0,
-    chargeCents: centsFromX12(el(sv, P ? 2 : 3)) ?? 0,
-    unitType: el(sv, P ? 3 : 4),
-    units: el(sv, P ? 4 : 5) || '1',
+    chargeCents: centsFromX12(el(sv, P || D ? 2 : 3)) ?? 0,
+    unitType: D ? 'UN' : el(sv, P ? 3 : 4),
+    units: el(sv, P ? 4 : D ? 6 : 5) || '1',
     diagnosisPointers: [],
     serviceDateFrom: from,
     serviceDateTo: to,
@@ -133,11 +136,16 @@ function readLine(n: LoopNode, c: ClaimContext, claimFrom: string, claimTo: stri
       line.procedure = { qualifier: parts[0]!, code: parts[1]!, modifiers };
     }
   }
-  if (!P && el(sv, 1)) line.revenueCode = el(sv, 1);
-  if (P) {
-    if (el(sv, 5)) line.placeOfService = el(sv, 5);
-    const ptr = el(sv, 7);
+  if (!P && !D && el(sv, 1)) line.revenueCode = el(sv, 1);
+  if (P || D) {
+    if (el(sv, P ? 5 : 3)) line.placeOfService = el(sv, P ? 5 : 3);
+    const ptr = el(sv, P ? 7 : 11);
     if (ptr) for (const x of ptr.split(c.d.component)) if (x) line.diagnosisPointers.push(Number(x));
+  }
+  if (D) {
+    const teeth: string[] = [];
+    for (const t of n.segments) if (t.id === 'TOO' && el(t, 2)) teeth.push(el(t, 2));
+    if (teeth.length) line.teeth = teeth;
   }
   const ref6r = find(n, 'REF', 1, '6R');
   if (ref6r) line.lineControlNumber = el(ref6r, 2);
@@ -186,7 +194,7 @@ export function readClaim(n: LoopNode, c: ClaimContext): Claim837 {
   }
   const adm = find(n, 'DTP', 1, '435');
   if (adm) claim.admissionDate = isoDate(el(adm, 3).slice(0, 8));
-  const rendering = provider(kid(n, c.kind === 'professional' ? '2310B' : '2310D'));
+  const rendering = provider(kid(n, c.kind === 'institutional' ? '2310D' : '2310B'));
   if (rendering) claim.renderingProvider = rendering;
   if (c.kind === 'institutional') {
     const attending = provider(kid(n, '2310A'));

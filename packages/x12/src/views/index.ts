@@ -38,13 +38,13 @@ export function typedView(set: ValidatedSet, d: Delimiters): TypedView {
   if (!tree || !set.guide) return { type: 'unsupported' };
   switch (set.guide.key) {
     case '837P':
-    case '837I': {
+    case '837I':
+    case '837D': {
       const st = set.segments[0]!;
       const position = (s: Segment) => s.index - st.index + 1;
-      return { type: 'claims', claims: extractClaims(tree, { setControl: set.controlNumber, kind: set.guide.key === '837P' ? 'professional' : 'institutional', d, position, findings: [] }) };
+      const kind = set.guide.key === '837P' ? 'professional' : set.guide.key === '837I' ? 'institutional' : 'dental';
+      return { type: 'claims', claims: extractClaims(tree, { setControl: set.controlNumber, kind, d, position, findings: [] }) };
     }
-    case '837D':
-      return { type: 'unsupported' };
     case '835':
       return { type: 'remittance', remittances: read835Segments(set.segments, d).remits };
     case '270':
