@@ -1,6 +1,6 @@
 /**
  * The architecture, enforced (see docs/ARCHITECTURE.md):
- *   x12  ← (nothing of ours)
+ *   x12  ← (nothing of ours);   x12 + fhir ← x12-fhir
  *   core ← fhir, store ← server ← cli;   web talks HTTP only.
  * core and x12 do no I/O: no Node built-ins, no database, no HTTP.
  */

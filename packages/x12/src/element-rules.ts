@@ -216,7 +216,9 @@ export class ElementChecker {
       for (let i = 1; i < els.length && i < lengths.length; i++) {
         const len = lengths[i];
         const v = els[i]!;
-        if (!len || v === '' || v.includes(this.d.component) || (rep !== null && v.includes(rep))) continue;
+        // Length first (almost always within range); composites and repeats are skipped only then.
+        if (!len || v === '' || (v.length >= len[0] && v.length <= len[1])) continue;
+        if (v.includes(this.d.component) || (rep !== null && v.includes(rep))) continue;
         if (v.length < len[0]) this.add(s, loop, i, '4', `'${v}' is shorter than the minimum length ${len[0]}`);
         else if (v.length > len[1]) this.add(s, loop, i, '5', `'${v.slice(0, 40)}${v.length > 40 ? '…' : ''}' is longer than the maximum length ${len[1]}`);
       }

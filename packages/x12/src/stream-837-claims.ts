@@ -137,7 +137,9 @@ export async function* stream837Claims(source: AsyncIterable<Uint8Array | string
     // Claims read from this batch go out now: memory holds one batch of claims, not one set.
     if (reader && reader.claims.length) {
       const r: ClaimSetReader = reader;
-      for (const claim of r.claims.splice(0)) yield { ...env.context, kind: 'claim', setControlNumber: r.st.elements[2] ?? '', claim };
+      const { interchange, group } = env.context;
+      const control = r.st.elements[2] ?? '';
+      for (const claim of r.claims.splice(0)) yield { interchange, group, kind: 'claim', setControlNumber: control, claim };
     }
   }
   const open = reader as ClaimSetReader | null;
