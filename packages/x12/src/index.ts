@@ -26,6 +26,7 @@ export * from './stream-837.ts';
 export * from './stream-837-claims.ts';
 export { readDelimiters, tokenize, type Delimiters, type Segment } from './tokenizer.ts';
 export * from './write-270.ts';
+export * from './write-278-271.ts';
 export * from './write-835.ts';
 export * from './write-837.ts';
 export { X12Writer } from './writer.ts';
