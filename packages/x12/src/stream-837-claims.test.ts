@@ -40,3 +40,26 @@ describe('stream837Claims', () => {
     });
   }
 });
+
+describe('a defect in one transaction set', () => {
+  it('rejects that set and still reads the next one, in every reader', async () => {
+    const { readX12 } = await import('./read-x12.ts');
+    const { streamX12 } = await import('./stream-837.ts');
+    const text = readFileSync(join(DIR, '837P/imsweb__x12_multiple_st.txt'), 'latin1');
+    const first = text.indexOf('CLM*');
+    const broken = `${text.slice(0, first)}CLX*${text.slice(first + 4)}`;
+    const whole = readX12(broken).interchanges[0]!.groups[0]!.sets.map((s) => s.accepted);
+    expect(whole).toEqual([false, true]);
+    const streamed: boolean[] = [];
+    for await (const s of streamX12(chunks(broken, 64))) streamed.push(s.set.accepted);
+    expect(streamed).toEqual(whole);
+    const verdicts: boolean[] = [];
+    let claimsAfter = 0;
+    for await (const e of stream837Claims(chunks(broken, 64))) {
+      if (e.kind === 'set') verdicts.push(e.set.accepted);
+      else if (verdicts.length === 1) claimsAfter++;
+    }
+    expect(verdicts).toEqual(whole);
+    expect(claimsAfter).toBeGreaterThan(0);
+  });
+});
