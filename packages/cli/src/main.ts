@@ -8,6 +8,7 @@ import { claimsCommand } from './commands/claims-command.ts';
 import { generateCommand } from './commands/generate-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { remitCommand } from './commands/remit-command.ts';
+import { riskCommand } from './commands/risk-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import { tokenCommand } from './commands/token-command.ts';
 import { x12Command } from './commands/x12-command.ts';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   generateCommand(program);
   claimsCommand(program);
   remitCommand(program);
+  riskCommand(program);
   tokenCommand(program);
   x12Command(program);
   for (const c of program.commands) {

@@ -7,4 +7,5 @@ export * from './ids/index.ts';
 export * from './money/index.ts';
 export * from './registry/index.ts';
 export * from './remittance/index.ts';
+export * from './risk/index.ts';
 export * from './synthetic/index.ts';

@@ -3,6 +3,7 @@ export * from './app.ts';
 export * from './auth/passwords.ts';
 export * from './auth/tokens.ts';
 export * from './deps.ts';
+export * from './reference-data/hcc-v28.ts';
 export * from './use-cases/load-population.ts';
 export * from './use-cases/run-remittance.ts';
 export * from './use-cases/seed-demo.ts';

@@ -1,0 +1,53 @@
+/**
+ * `tandem risk score` — one CMS-HCC V28 score with every term explained, no database needed.
+ */
+import { HCC_SEGMENTS, scoreHcc, type HccSegment } from '@tandem/core';
+import { HCC_PARAMETERS_DEFAULT, loadHccV28 } from '@tandem/server';
+import { InvalidArgumentError, type Command } from 'commander';
+import { intOption } from './options.ts';
+
+function oneOf<T extends string>(name: string, values: readonly T[]) {
+  return (v: string): T => {
+    if (!(values as readonly string[]).includes(v)) throw new InvalidArgumentError(`${name} must be one of ${values.join(', ')}`);
+    return v as T;
+  };
+}
+
+function decimalOption(name: string) {
+  return (v: string): string => {
+    if (!/^\d+(\.\d+)?$/.test(v)) throw new InvalidArgumentError(`${name} must be a decimal number such as 1.015`);
+    return v;
+  };
+}
+
+export function riskCommand(program: Command): void {
+  const risk = program.command('risk').description('CMS-HCC V28 risk adjustment');
+  risk
+    .command('score')
+    .description('score one beneficiary: raw and payment score, each term, what hierarchies dropped')
+    .requiredOption('--age <n>', 'age on February 1 of the payment year', intOption('--age', 0, 130))
+    .requiredOption('--sex <F|M>', 'sex', oneOf('--sex', ['F', 'M'] as const))
+    .option('--segment <segment>', `model segment (${HCC_SEGMENTS.join(', ')})`, oneOf('--segment', HCC_SEGMENTS), 'CNA' as HccSegment)
+    .option('--dx <codes>', 'ICD-10-CM codes, comma-separated (dots optional)', '')
+    .option('--orec <code>', 'original reason for entitlement: 0 old age, 1 disability, 2 ESRD, 3 both', oneOf('--orec', ['0', '1', '2', '3'] as const), '0' as const)
+    .option('--medicaid', 'Medicaid (new-enrollee cells, institutional LTIMCAID)')
+    .option('--normalization <factor>', 'normalization factor of the payment year', decimalOption('--normalization'), HCC_PARAMETERS_DEFAULT.normalization)
+    .option('--coding-intensity <fraction>', 'MA coding-intensity adjustment', decimalOption('--coding-intensity'), HCC_PARAMETERS_DEFAULT.codingIntensity)
+    .option('--json', 'print the score as JSON')
+    .action((o: { age: number; sex: 'F' | 'M'; segment: HccSegment; dx: string; orec: '0' | '1' | '2' | '3'; medicaid?: boolean; normalization: string; codingIntensity: string; json?: boolean }) => {
+      const s = scoreHcc(loadHccV28(), { age: o.age, sex: o.sex, segment: o.segment, orec: o.orec, medicaid: !!o.medicaid, diagnoses: o.dx.split(',').filter(Boolean) }, { normalization: o.normalization, codingIntensity: o.codingIntensity });
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify({ ...s, parameters: { normalization: o.normalization, codingIntensity: o.codingIntensity } }, null, 2)}\n`);
+        return;
+      }
+      const out: string[] = [`segment ${s.segment}   raw ${s.raw}   payment ${s.payment}   (raw × (1 − ${o.codingIntensity}) ÷ ${o.normalization})`, '', 'terms:'];
+      for (const t of s.terms) out.push(`  ${t.variable.padEnd(32)} ${t.coefficient.padStart(7)}   ${t.why}`);
+      out.push('', 'diagnoses:');
+      for (const d of s.diagnoses) out.push(`  ${d.code.padEnd(8)} ${d.ccs.length ? `→ CC ${d.ccs.join(', ')}` : ''}${d.note ? `  ${d.note}` : ''}`);
+      if (s.dropped.length) {
+        out.push('', 'dropped:');
+        for (const d of s.dropped) out.push(`  CC${d.cc}  ${d.by}`);
+      }
+      process.stdout.write(`${out.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,2 @@
+export * from './hcc-model.ts';
+export * from './score-hcc.ts';
