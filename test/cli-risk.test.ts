@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './cli-helpers.ts';
+import { cliEnv, runCli } from './cli-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tandem-risk-'));
 const env = { ...process.env, TANDEM_DATA: join(dir, 'data') };
@@ -24,3 +24,25 @@ describe('tandem risk score', () => {
     expect(bad.stderr).toMatch(/--segment must be one of CNA/);
   });
 });
+
+describe(`tandem risk run on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, () => {
+  it('scores a generated population from its submitted claims', async () => {
+    const e = await cliEnv();
+    try {
+      const gen = await runCli(['generate', '--members', '120', '--seed', '11', '--submit'], e.env);
+      expect(gen.code, gen.stderr).toBe(0);
+      const r = await runCli(['risk', 'run', '--year', '2027', '--json'], e.env);
+      expect(r.code, r.stderr).toBe(0);
+      const s = JSON.parse(r.stdout) as { members: number; membersWithHccs: number; meanRaw: string; diagnosisYear: number };
+      expect(s.diagnosisYear).toBe(2026);
+      expect(s.members).toBeGreaterThan(0);
+      expect(s.membersWithHccs).toBeGreaterThan(0);
+      expect(Number(s.meanRaw)).toBeGreaterThan(0.2);
+      const bad = await runCli(['risk', 'run', '--year', 'soon'], e.env);
+      expect(bad.code).toBe(2);
+    } finally {
+      await e.dispose();
+    }
+  });
+});
+

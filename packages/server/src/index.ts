@@ -6,6 +6,7 @@ export * from './deps.ts';
 export * from './reference-data/hcc-v28.ts';
 export * from './use-cases/load-population.ts';
 export * from './use-cases/run-remittance.ts';
+export * from './use-cases/run-risk.ts';
 export * from './use-cases/seed-demo.ts';
 export * from './use-cases/submit-claims.ts';
 export * from './use-cases/submit-claims-stream.ts';

@@ -211,6 +211,27 @@ export interface CounterTable {
   value: number;
 }
 
+export interface RiskRunTable {
+  id: string;
+  payer_org_id: string;
+  payment_year: number;
+  diagnosis_year: number;
+  model: string;
+  parameters: Json<Record<string, string>>;
+  members: number;
+  created_at: Generated<Timestamp>;
+}
+export interface RiskScoreTable {
+  run_id: string;
+  member_key: string;
+  segment: string;
+  age: number;
+  raw_score: string;
+  payment_score: string;
+  hccs: Json<string[]>;
+  explanation: Json<Record<string, unknown>>;
+}
+
 export interface Database {
   organization: OrganizationTable;
   plan: PlanTable;
@@ -232,4 +253,6 @@ export interface Database {
   audit_event: AuditEventTable;
   system_setting: SystemSettingTable;
   counter: CounterTable;
+  risk_run: RiskRunTable;
+  risk_score: RiskScoreTable;
 }

@@ -2,7 +2,10 @@
  * `tandem risk score` — one CMS-HCC V28 score with every term explained, no database needed.
  */
 import { HCC_SEGMENTS, scoreHcc, type HccSegment } from '@tandem/core';
-import { HCC_PARAMETERS_DEFAULT, loadHccV28 } from '@tandem/server';
+import { HCC_PARAMETERS_DEFAULT, loadHccV28, runRiskAdjustment, silentLogger, systemContext } from '@tandem/server';
+import { defaultPayerId } from '@tandem/store';
+import { CliError, EXIT, readConfig } from '../config.ts';
+import { withStore } from '../local-store.ts';
 import { InvalidArgumentError, type Command } from 'commander';
 import { intOption } from './options.ts';
 
@@ -48,6 +51,31 @@ export function riskCommand(program: Command): void {
         out.push('', 'dropped:');
         for (const d of s.dropped) out.push(`  CC${d.cc}  ${d.by}`);
       }
+      process.stdout.write(`${out.join('\n')}\n`);
+    });
+  risk
+    .command('run')
+    .description('score every Medicare Advantage member for a payment year from the eligible claims of the year before; stores the run')
+    .requiredOption('--year <YYYY>', 'payment year (diagnoses come from claims with service in the year before)', intOption('--year', 2000, 2100))
+    .option('--normalization <factor>', 'normalization factor of the payment year', decimalOption('--normalization'), HCC_PARAMETERS_DEFAULT.normalization)
+    .option('--coding-intensity <fraction>', 'MA coding-intensity adjustment', decimalOption('--coding-intensity'), HCC_PARAMETERS_DEFAULT.codingIntensity)
+    .option('--json', 'print the run summary as JSON')
+    .action(async (o: { year: number; normalization: string; codingIntensity: string; json?: boolean }) => {
+      const summary = await withStore(readConfig(), async (store) => {
+        const payerId = await defaultPayerId(store.db);
+        if (!payerId) throw new CliError('no payer is configured in this database: run `tandem generate --members N` first', EXIT.FAILURE);
+        return runRiskAdjustment({ store, clock: () => new Date(), log: silentLogger }, systemContext(payerId), { paymentYear: o.year, parameters: { normalization: o.normalization, codingIntensity: o.codingIntensity } });
+      });
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+        return;
+      }
+      const out = [
+        `risk run ${summary.id}: payment year ${summary.paymentYear} (diagnoses from ${summary.diagnosisYear}), CMS-HCC V28`,
+        `${summary.members} Medicare Advantage members scored, ${summary.membersWithHccs} with at least one payment HCC`,
+        `mean raw score ${summary.meanRaw}, mean payment score ${summary.meanPayment}`,
+        ...(summary.topHccs.length ? ['most frequent HCCs:', ...summary.topHccs.map((h) => `  HCC${h.hcc.padEnd(4)} ${String(h.members).padStart(7)}  ${h.label}`)] : []),
+      ];
       process.stdout.write(`${out.join('\n')}\n`);
     });
 }

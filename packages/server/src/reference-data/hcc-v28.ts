@@ -48,3 +48,11 @@ export function loadHccV28(): HccTables {
   cached = { dxToCc, hierarchy, coefficients, edits, labels };
   return cached;
 }
+
+let eligible: ReadonlySet<string> | undefined;
+
+/** CPT/HCPCS codes that make a professional or outpatient claim's diagnoses risk-adjustment eligible (CMS, 2026). */
+export function loadRaEligibleCodes(): ReadonlySet<string> {
+  eligible ??= new Set(rows('ra_eligible_cpt_hcpcs_2026.csv').map((r) => r.cpt_hcpcs_code!));
+  return eligible;
+}
