@@ -38,15 +38,22 @@ function scaled(v: string): [bigint, number] {
   return [BigInt(`${m[1]}${m[2] ?? ''}`), (m[2] ?? '').length];
 }
 
+const FACTORS = new WeakMap<HccParameters, { mul: bigint; den: bigint }>();
+
 /** raw (thousandths) × (1 − ci) ÷ norm, to four places, half up. */
 export function paymentScore(rawMilli: number, p: HccParameters): string {
-  const [ci, cs] = scaled(p.codingIntensity);
-  const [norm, ns] = scaled(p.normalization);
-  if (norm === 0n) throw new Error('normalization factor must not be zero');
-  const one = 10n ** BigInt(cs);
-  // payment × 10^4 = raw/10^3 × (one − ci)/one × 10^ns/norm × 10^4
-  const num = BigInt(rawMilli) * (one - ci) * 10n ** BigInt(ns) * 10n;
-  const den = one * norm;
+  let f = FACTORS.get(p);
+  if (!f) {
+    const [ci, cs] = scaled(p.codingIntensity);
+    const [norm, ns] = scaled(p.normalization);
+    if (norm === 0n) throw new Error('normalization factor must not be zero');
+    const one = 10n ** BigInt(cs);
+    // payment × 10^4 = raw/10^3 × (one − ci)/one × 10^ns/norm × 10^4
+    f = { mul: (one - ci) * 10n ** BigInt(ns) * 10n, den: one * norm };
+    FACTORS.set(p, f);
+  }
+  const num = BigInt(rawMilli) * f.mul;
+  const den = f.den;
   const q = (2n * num + den) / (2n * den); // half up for non-negative values
   const s = q.toString().padStart(5, '0');
   return `${s.slice(0, -4)}.${s.slice(-4)}`;
@@ -64,53 +71,107 @@ function band(age: number, bands: ReadonlyArray<readonly [number, number, string
   return bands.find(([a, b]) => age >= a && age <= b)![2];
 }
 
+/** Coefficients split by segment once per table set (`NE_HCC…` lookups without string building per member). */
+const BY_SEGMENT = new WeakMap<HccTables, Map<string, Map<string, number>>>();
+
+function segmentCoefficients(t: HccTables, seg: string): Map<string, number> {
+  let all = BY_SEGMENT.get(t);
+  if (!all) {
+    all = new Map();
+    for (const [name, v] of t.coefficients) {
+      const i = name.indexOf('_');
+      const s = name.slice(0, i);
+      let m = all.get(s);
+      if (!m) all.set(s, (m = new Map()));
+      m.set(name.slice(i + 1), v);
+    }
+    BY_SEGMENT.set(t, all);
+  }
+  return all.get(seg) ?? new Map();
+}
+
+type Predicate = (present: ReadonlySet<string>, disabled: boolean) => boolean;
+const INTERACTIONS: ReadonlyArray<readonly [string, Predicate, string]> = [
+  ['DIABETES_HF_V28', (p) => hasGroup(p, 'DIABETES') && hasGroup(p, 'HF'), 'diabetes × heart failure'],
+  ['HF_CHR_LUNG_V28', (p) => hasGroup(p, 'HF') && hasGroup(p, 'CHR_LUNG'), 'heart failure × chronic lung disease'],
+  ['HF_KIDNEY_V28', (p) => hasGroup(p, 'HF') && hasGroup(p, 'KIDNEY'), 'heart failure × kidney disease'],
+  ['CHR_LUNG_CARD_RESP_FAIL_V28', (p) => hasGroup(p, 'CHR_LUNG') && hasGroup(p, 'CARD_RESP_FAIL'), 'chronic lung disease × cardiorespiratory failure'],
+  ['HF_HCC238_V28', (p) => hasGroup(p, 'HF') && p.has('238'), 'heart failure × HCC238'],
+  ['gSubUseDisorder_gPsych_V28', (p) => hasGroup(p, 'gSubUseDisorder') && hasGroup(p, 'gPsychiatric'), 'substance use disorder × psychiatric'],
+  ...(['CANCER', 'NEURO', 'HF', 'CHR_LUNG', 'ULCER'] as const).map(
+    (g): readonly [string, Predicate, string] => [`DISABLED_${g}_V28`, (p, disabled) => disabled && hasGroup(p, g), `disabled × ${g.toLowerCase()}`],
+  ),
+];
+
+/** The terms of one score and their sum (module-level helpers: no closures per beneficiary). */
+interface Acc {
+  readonly coefficients: ReadonlyMap<string, number>;
+  readonly terms: HccTerm[];
+  raw: number;
+}
+
+function add(a: Acc, variable: string, why: string): boolean {
+  const c = a.coefficients.get(variable);
+  if (c === undefined) return false;
+  a.raw += c;
+  a.terms.push({ variable, coefficient: milliToDecimal(c), why });
+  return true;
+}
+
+function hasGroup(present: ReadonlySet<string>, g: string): boolean {
+  for (const cc of GROUPS[g]!) if (present.has(cc)) return true;
+  return false;
+}
+
 export function scoreHcc(t: HccTables, input: HccInput, params: HccParameters): HccScore {
   const seg = input.segment;
-  const terms: HccTerm[] = [];
-  const coef = (variable: string) => t.coefficients.get(`${seg}_${variable}`);
-  const add = (variable: string, why: string) => {
-    const c = coef(variable);
-    if (c === undefined) return false;
-    terms.push({ variable, coefficient: milliToDecimal(c), why });
-    return true;
-  };
+  const acc: Acc = { coefficients: segmentCoefficients(t, seg), terms: [], raw: 0 };
   const disabled = input.age < 65 && (input.orec ?? '0') !== '0';
   const originallyDisabled = (input.orec === '1' || input.orec === '3') && !disabled && input.age >= 65;
 
   // Demographics.
   if (seg === 'NE' || seg === 'SNPNE') {
     const cell = `${input.medicaid ? 'MCAID' : 'NMCAID'}_${originallyDisabled ? 'ORIGDIS' : 'NORIGDIS'}_NE${input.sex}${band(input.age, NE_BANDS)}`;
-    if (!add(cell, `new enrollee, ${input.sex === 'F' ? 'female' : 'male'} age ${input.age}${input.medicaid ? ', Medicaid' : ''}${originallyDisabled ? ', originally disabled' : ''}`))
+    if (!add(acc, cell, `new enrollee, ${input.sex === 'F' ? 'female' : 'male'} age ${input.age}${input.medicaid ? ', Medicaid' : ''}${originallyDisabled ? ', originally disabled' : ''}`))
       throw new Error(`no ${seg} demographic cell ${cell}`);
   } else {
     const cell = `${input.sex}${band(input.age, AGED_BANDS)}`;
-    if (!add(cell, `${input.sex === 'F' ? 'female' : 'male'}, age ${input.age} on February 1`)) throw new Error(`segment ${seg} has no demographic cell ${cell} (age ${input.age})`);
-    if (originallyDisabled) add(seg === 'INS' ? 'ORIGDS' : `OriginallyDisabled_${input.sex === 'F' ? 'Female' : 'Male'}`, 'originally entitled by disability (OREC 1), now aged');
-    if (seg === 'INS' && input.medicaid) add('LTIMCAID', 'long-term institutional with Medicaid');
+    if (!add(acc, cell, `${input.sex === 'F' ? 'female' : 'male'}, age ${input.age} on February 1`)) throw new Error(`segment ${seg} has no demographic cell ${cell} (age ${input.age})`);
+    if (originallyDisabled) add(acc, seg === 'INS' ? 'ORIGDS' : `OriginallyDisabled_${input.sex === 'F' ? 'Female' : 'Male'}`, 'originally entitled by disability (OREC 1), now aged');
+    if (seg === 'INS' && input.medicaid) add(acc, 'LTIMCAID', 'long-term institutional with Medicaid');
   }
 
   // Diagnoses → CCs, with age/sex edits.
-  const diagnoses: Array<{ code: string; ccs: string[]; note?: string }> = [];
+  const diagnoses: Array<{ code: string; ccs: readonly string[]; note?: string }> = [];
   const present = new Set<string>();
+  const sources = new Map<string, string[]>();
   for (const raw of input.diagnoses) {
-    const code = raw.replace('.', '').trim().toUpperCase();
+    const code = /^[A-Z0-9]+$/.test(raw) ? raw : raw.replace('.', '').trim().toUpperCase();
     if (!code) continue;
-    let ccs = [...(t.dxToCc.get(code) ?? [])];
+    let ccs: readonly string[] = t.dxToCc.get(code) ?? [];
     let note: string | undefined;
-    for (const e of t.edits.get(code) ?? []) {
-      const applies = e.kind === 'sex' ? (e.sex === '2' ? input.sex === 'F' : input.sex === 'M') : (e.ageMin === undefined || input.age >= e.ageMin) && (e.ageMax === undefined || input.age <= e.ageMax);
-      if (!applies) continue;
-      if (e.action === 'invalid') {
-        ccs = [];
-        note = `not counted: ${e.description}`;
-      } else if (e.ccOverride) {
-        ccs = [e.ccOverride];
-        note = `CC ${e.ccOverride}: ${e.description}`;
+    const edits = t.edits.get(code);
+    if (edits) {
+      for (const e of edits) {
+        const applies = e.kind === 'sex' ? (e.sex === '2' ? input.sex === 'F' : input.sex === 'M') : (e.ageMin === undefined || input.age >= e.ageMin) && (e.ageMax === undefined || input.age <= e.ageMax);
+        if (!applies) continue;
+        if (e.action === 'invalid') {
+          ccs = [];
+          note = `not counted: ${e.description}`;
+        } else if (e.ccOverride) {
+          ccs = [e.ccOverride];
+          note = `CC ${e.ccOverride}: ${e.description}`;
+        }
       }
     }
     if (ccs.length === 0 && !note) note = 'maps to no payment HCC in V28';
-    diagnoses.push({ code, ccs, ...(note ? { note } : {}) });
-    for (const cc of ccs) present.add(cc);
+    diagnoses.push(note ? { code, ccs, note } : { code, ccs });
+    for (const cc of ccs) {
+      present.add(cc);
+      const list = sources.get(cc);
+      if (list) list.push(code);
+      else sources.set(cc, [code]);
+    }
   }
 
   // Heart patch, then hierarchies (parents decided on the set before any drop).
@@ -126,22 +187,14 @@ export function scoreHcc(t: HccTables, input: HccInput, params: HccParameters): 
 
   const hccs = [...present].filter((cc) => t.labels.has(cc)).sort((a, b) => Number(a) - Number(b));
   if (seg !== 'NE' && seg !== 'SNPNE') {
-    for (const cc of hccs) add(`HCC${cc}`, `${t.labels.get(cc)} (${diagnoses.filter((d) => d.ccs.includes(cc)).map((d) => d.code).join(', ')})`);
-    const has = (g: string) => GROUPS[g]!.some((cc) => present.has(cc));
-    const interactions: Array<[string, boolean, string]> = [
-      ['DIABETES_HF_V28', has('DIABETES') && has('HF'), 'diabetes × heart failure'],
-      ['HF_CHR_LUNG_V28', has('HF') && has('CHR_LUNG'), 'heart failure × chronic lung disease'],
-      ['HF_KIDNEY_V28', has('HF') && has('KIDNEY'), 'heart failure × kidney disease'],
-      ['CHR_LUNG_CARD_RESP_FAIL_V28', has('CHR_LUNG') && has('CARD_RESP_FAIL'), 'chronic lung disease × cardiorespiratory failure'],
-      ['HF_HCC238_V28', has('HF') && present.has('238'), 'heart failure × HCC238'],
-      ['gSubUseDisorder_gPsych_V28', has('gSubUseDisorder') && has('gPsychiatric'), 'substance use disorder × psychiatric'],
-      ...(['CANCER', 'NEURO', 'HF', 'CHR_LUNG', 'ULCER'] as const).map((g): [string, boolean, string] => [`DISABLED_${g}_V28`, disabled && has(g), `disabled × ${g.toLowerCase()}`]),
-    ];
-    for (const [name, on, why] of interactions) if (on) add(name, why);
-    const n = hccs.filter((cc) => coef(`HCC${cc}`) !== undefined).length;
-    if (n > 0) add(n >= 10 ? 'D10P' : `D${n}`, `${n} payment HCC${n === 1 ? '' : 's'}`);
+    for (const cc of hccs) add(acc, `HCC${cc}`, `${t.labels.get(cc)} (${(sources.get(cc) ?? []).join(', ')})`);
+    if (hccs.length > 0) {
+      for (const [name, on, why] of INTERACTIONS) if (on(present, disabled)) add(acc, name, why);
+    }
+    let n = 0;
+    for (const cc of hccs) if (acc.coefficients.has(`HCC${cc}`)) n++;
+    if (n > 0) add(acc, n >= 10 ? 'D10P' : `D${n}`, `${n} payment HCC${n === 1 ? '' : 's'}`);
   }
 
-  const rawMilli = terms.reduce((s, x) => s + t.coefficients.get(`${seg}_${x.variable}`)!, 0);
-  return { segment: seg, raw: milliToDecimal(rawMilli), payment: paymentScore(rawMilli, params), terms, diagnoses, dropped, hccs };
+  return { segment: seg, raw: milliToDecimal(acc.raw), payment: paymentScore(acc.raw, params), terms: acc.terms, diagnoses, dropped, hccs };
 }
