@@ -1,6 +1,7 @@
 /** @tandem/core — the pure domain: no I/O, no environment, no clock. */
 export * from './access/index.ts';
 export * from './adjudication/index.ts';
+export * from './attribution/index.ts';
 export * from './codes/index.ts';
 export * from './errors/index.ts';
 export * from './ids/index.ts';

@@ -1,0 +1,2 @@
+export * from './attribute.ts';
+export * from './attribution-model.ts';
