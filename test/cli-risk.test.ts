@@ -25,7 +25,7 @@ describe('tandem risk score', () => {
   });
 });
 
-describe(`tandem risk run on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, () => {
+describe(`tandem risk run and attribute on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, () => {
   it('scores a generated population from its submitted claims', async () => {
     const e = await cliEnv();
     try {
@@ -40,6 +40,13 @@ describe(`tandem risk run on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite
       expect(Number(s.meanRaw)).toBeGreaterThan(0.2);
       const bad = await runCli(['risk', 'run', '--year', 'soon'], e.env);
       expect(bad.code).toBe(2);
+      const a = await runCli(['attribute', '--year', '2026', '--json'], e.env);
+      expect(a.code, a.stderr).toBe(0);
+      const att = JSON.parse(a.stdout) as { members: number; byStep: Record<string, number>; contracts: Array<{ members: number; new: number }> };
+      expect(att.byStep['primary-care-practitioner']! + att.byStep.specialist!).toBeGreaterThan(0);
+      expect(att.contracts.reduce((t, c) => t + c.new, 0)).toBe(att.contracts.reduce((t, c) => t + c.members, 0));
+      const again = await runCli(['attribute', '--year', '2026'], e.env);
+      expect(again.stdout).toMatch(/\+0 new\s+~0 changed\s+-0 dropped/);
     } finally {
       await e.dispose();
     }

@@ -4,6 +4,7 @@
  * running server, 4 submission rejected by its 999.
  */
 import { Command, CommanderError } from 'commander';
+import { attributeCommand } from './commands/attribute-command.ts';
 import { claimsCommand } from './commands/claims-command.ts';
 import { generateCommand } from './commands/generate-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   claimsCommand(program);
   remitCommand(program);
   riskCommand(program);
+  attributeCommand(program);
   tokenCommand(program);
   x12Command(program);
   for (const c of program.commands) {

@@ -5,6 +5,7 @@ export * from './auth/tokens.ts';
 export * from './deps.ts';
 export * from './reference-data/hcc-v28.ts';
 export * from './use-cases/load-population.ts';
+export * from './use-cases/run-attribution.ts';
 export * from './use-cases/run-remittance.ts';
 export * from './use-cases/run-risk.ts';
 export * from './use-cases/seed-demo.ts';

@@ -2,6 +2,7 @@
 export * from './open-database.ts';
 export type { Database } from './schema.ts';
 export * from './repositories/accumulator-repo.ts';
+export * from './repositories/attribution-repo.ts';
 export * from './repositories/audit-repo.ts';
 export * from './repositories/claim-reader.ts';
 export * from './repositories/claim-writer.ts';

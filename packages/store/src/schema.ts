@@ -232,6 +232,29 @@ export interface RiskScoreTable {
   explanation: Json<Record<string, unknown>>;
 }
 
+export interface MemberAlignmentTable {
+  member_key: string;
+  org_id: string;
+  designated_on: string;
+}
+export interface AttributionRunTable {
+  id: string;
+  payer_org_id: string;
+  window_kind: string;
+  window_from: string;
+  window_to: string;
+  method: string;
+  members: number;
+  created_at: Generated<Timestamp>;
+}
+export interface AttributionTable {
+  run_id: string;
+  member_key: string;
+  org_id: string | null;
+  step: string;
+  explanation: Json<Record<string, unknown>>;
+}
+
 export interface Database {
   organization: OrganizationTable;
   plan: PlanTable;
@@ -255,4 +278,7 @@ export interface Database {
   counter: CounterTable;
   risk_run: RiskRunTable;
   risk_score: RiskScoreTable;
+  member_alignment: MemberAlignmentTable;
+  attribution_run: AttributionRunTable;
+  attribution: AttributionTable;
 }

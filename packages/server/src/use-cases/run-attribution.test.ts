@@ -1,0 +1,50 @@
+/**
+ * Attribution over stored claims, on PGlite and on PostgreSQL: step 1 by a family physician's
+ * office visit, step 2 by a visit without a known primary care practitioner, voluntary
+ * alignment winning on the next run, and the roster change it makes.
+ */
+import { aClaim, aLine, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
+import { makeNpi } from '@tandem/core';
+import { write837 } from '@tandem/x12';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claim837From } from '../exchange/claim-to-837.ts';
+import { createTestApp, MEMBER_2, PROVIDER_2, type TestApp } from '../testing/test-app.ts';
+import { runAttribution } from './run-attribution.ts';
+import { systemContext } from './seed-demo.ts';
+
+describe(`attribution run on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+    const send = async (user: string, text: string) => {
+      const token = await t.login(user);
+      const res = await t.app.inject({ method: 'POST', url: '/x12', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/edi-x12' }, payload: text });
+      expect(res.headers['x-tandem-accepted']).toBe('true');
+    };
+    const opts = { kind: 'professional' as const, senderId: 'SUBMITTER', receiverId: 'TANDEM', interchangeControlNumber: 1, date: new Date('2026-06-01T10:00:00Z') };
+    // Riverside: an office visit by its family physician (pr-1) for MEMBER.
+    await send('riverside.billing', write837([claim837From(aClaim({ patientControlNumber: 'AT-1', renderingNpi: makeNpi('112345678'), lines: [aLine({ procedureCode: '99214', serviceDateFrom: '2026-03-02', serviceDateTo: '2026-03-02' })] }), { payer: PAYER, provider: PROVIDER, member: MEMBER })], opts));
+    // Lakeside: a visit for MEMBER_2 with no known rendering practitioner (counts in step 2).
+    const lakeside = aClaim({ patientControlNumber: 'AT-2', memberId: MEMBER_2.memberId, billingNpi: PROVIDER_2.npi, billingTin: PROVIDER_2.tin, billingName: PROVIDER_2.name, lines: [aLine({ procedureCode: '99213', serviceDateFrom: '2026-02-02', serviceDateTo: '2026-02-02' })] });
+    await send('lakeside.billing', write837([claim837From(lakeside, { payer: PAYER, provider: PROVIDER_2, member: MEMBER_2 })], { ...opts, interchangeControlNumber: 2 }));
+  });
+  afterAll(async () => t?.close());
+
+  it('assigns by step 1 and step 2, keeps the explanation, and reports roster changes on the next run', async () => {
+    const first = await runAttribution(t.deps, systemContext(PAYER.id), { year: 2026 });
+    expect(first).toMatchObject({ windowFrom: '2026-01-01', windowTo: '2026-12-31', members: 2, byStep: { 'primary-care-practitioner': 1, specialist: 1, voluntary: 0, none: 0 } });
+    expect(first.contracts.map((c) => [c.providerOrgId, c.members, c.new])).toEqual([[PROVIDER.id, 1, 1], [PROVIDER_2.id, 1, 1]]);
+    const rows = await t.deps.store.db.selectFrom('attribution').selectAll().where('run_id', '=', first.id).orderBy('member_key').execute();
+    expect(rows.map((r) => [r.member_key, r.org_id, r.step])).toEqual([[MEMBER.key, PROVIDER.id, 'primary-care-practitioner'], [MEMBER_2.key, PROVIDER_2.id, 'specialist']]);
+    const why = rows[0]!.explanation as { reason: string; services: Array<{ code: string; allowedCents: number }> };
+    expect(why.services.map((s) => s.code)).toEqual(['99214']);
+    expect(why.services[0]!.allowedCents).toBeGreaterThan(0);
+
+    // MEMBER designates Lakeside: voluntary alignment wins on the next run.
+    await t.deps.store.db.insertInto('member_alignment').values({ member_key: MEMBER.key, org_id: PROVIDER_2.id, designated_on: '2026-05-01' }).execute();
+    const second = await runAttribution(t.deps, systemContext(PAYER.id), { year: 2026 });
+    expect(second.changes).toEqual([{ memberKey: MEMBER.key, change: 'changed', from: PROVIDER.id, to: PROVIDER_2.id }]);
+    expect(second.contracts.map((c) => [c.providerOrgId, c.members])).toEqual([[PROVIDER.id, 0], [PROVIDER_2.id, 2]]);
+    expect(second.byStep.voluntary).toBe(1);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * What attribution reads (eligible members, primary-care-relevant service lines with who
+ * furnished them, voluntary alignments) and how a run is stored and compared.
+ */
+import type { AttributionService } from '@tandem/core';
+import { sql } from 'kysely';
+import type { Db } from '../open-database.ts';
+import { insertJsonRows } from './json-insert.ts';
+
+/** Members with coverage overlapping [from, to]. */
+export async function attributionEligible(db: Db, payerId: string, from: string, to: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('member as m')
+    .innerJoin('coverage as c', 'c.member_key', 'm.key')
+    .select('m.key')
+    .distinct()
+    .where('m.payer_org_id', '=', payerId)
+    .where('c.effective_from', '<=', to)
+    .where((eb) => eb.or([eb('c.effective_to', 'is', null), eb('c.effective_to', '>=', from)]))
+    .orderBy('m.key')
+    .execute();
+  return rows.map((r) => r.key);
+}
+
+/**
+ * Service lines in [from, to] with the billing organization and the rendering practitioner's
+ * taxonomy ('' when the claim names no known rendering practitioner). Duplicates excluded.
+ */
+export async function attributionServices(db: Db, payerId: string, from: string, to: string, codes: ReadonlySet<string>): Promise<AttributionService[]> {
+  const rows = await db
+    .selectFrom('claim_line as l')
+    .innerJoin('claim as c', 'c.id', 'l.claim_id')
+    .leftJoin('practitioner as p', 'p.npi', 'c.rendering_npi')
+    .select(['c.member_key', 'c.provider_org_id', 'c.rendering_npi', 'p.taxonomy', 'l.procedure_code', sql<string>`to_char(l.service_date_from, 'YYYY-MM-DD')`.as('service_date'), 'l.allowed_cents', 'l.claim_id', 'l.line_number'])
+    .where('c.payer_org_id', '=', payerId)
+    .where('c.status', '<>', 'duplicate')
+    .where('c.member_key', 'is not', null)
+    .where('c.provider_org_id', 'is not', null)
+    .where('l.procedure_code', 'in', [...codes])
+    .where('l.service_date_from', '>=', from)
+    .where('l.service_date_from', '<=', to)
+    .execute();
+  return rows.map((r) => ({
+    memberKey: r.member_key!, orgId: r.provider_org_id!, practitionerNpi: r.rendering_npi ?? '', taxonomy: r.taxonomy ?? '', procedureCode: r.procedure_code!,
+    serviceDate: r.service_date, allowedCents: Number(r.allowed_cents), claimId: r.claim_id, lineNumber: r.line_number,
+  }));
+}
+
+export async function voluntaryAlignments(db: Db, payerId: string, asOf: string): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('member_alignment as a')
+    .innerJoin('member as m', 'm.key', 'a.member_key')
+    .select(['a.member_key', 'a.org_id'])
+    .where('m.payer_org_id', '=', payerId)
+    .where('a.designated_on', '<=', asOf)
+    .execute();
+  return new Map(rows.map((r) => [r.member_key, r.org_id]));
+}
+
+export interface AttributionRunRow {
+  id: string;
+  payerOrgId: string;
+  windowKind: string;
+  windowFrom: string;
+  windowTo: string;
+  method: string;
+}
+
+export async function insertAttributionRun(db: Db, run: AttributionRunRow, rows: ReadonlyArray<{ memberKey: string; orgId: string | null; step: string; explanation: Record<string, unknown> }>): Promise<void> {
+  await db
+    .insertInto('attribution_run')
+    .values({ id: run.id, payer_org_id: run.payerOrgId, window_kind: run.windowKind, window_from: run.windowFrom, window_to: run.windowTo, method: run.method, members: rows.length })
+    .execute();
+  await insertJsonRows(db, 'attribution', ['run_id', 'member_key', 'org_id', 'step', 'explanation'], rows.map((r) => ({ run_id: run.id, member_key: r.memberKey, org_id: r.orgId, step: r.step, explanation: r.explanation })));
+}
+
+/** The assignments of the latest earlier run of the same payer and window kind (empty when there is none). */
+export async function previousAssignments(db: Db, payerId: string, windowKind: string, beforeRunId: string): Promise<Map<string, string | null>> {
+  const prev = await db
+    .selectFrom('attribution_run')
+    .select('id')
+    .where('payer_org_id', '=', payerId)
+    .where('window_kind', '=', windowKind)
+    .where('id', '<>', beforeRunId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (!prev) return new Map();
+  const rows = await db.selectFrom('attribution').select(['member_key', 'org_id']).where('run_id', '=', prev.id).execute();
+  return new Map(rows.map((r) => [r.member_key, r.org_id]));
+}
