@@ -27,6 +27,8 @@ export function capabilityStatement(baseUrl: string, version: string, date: stri
             searchParam: [{ name: '_id', type: 'token' }, { name: 'patient', type: 'reference' }, { name: 'beneficiary', type: 'reference' }] },
           { type: 'ExplanationOfBenefit', supportedProfile: ['http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Professional-NonClinician', 'http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Outpatient-Institutional'], interaction: read,
             searchParam: [{ name: '_id', type: 'token' }, { name: 'patient', type: 'reference' }] },
+          { type: 'Group', supportedProfile: ['http://hl7.org/fhir/us/davinci-atr/StructureDefinition/atr-group'], interaction: read,
+            searchParam: [{ name: '_id', type: 'token' }] },
         ],
       },
     ],

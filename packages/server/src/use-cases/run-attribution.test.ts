@@ -47,4 +47,23 @@ describe(`attribution run on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite
     expect(second.contracts.map((c) => [c.providerOrgId, c.members])).toEqual([[PROVIDER.id, 0], [PROVIDER_2.id, 2]]);
     expect(second.byStep.voluntary).toBe(1);
   });
+
+  it('serves the rosters as Da Vinci ATR Groups: a provider sees only its own contract, every read is audited', async () => {
+    const payer = await t.login('payer.admin');
+    const riverside = await t.login('riverside.billing');
+    const lakeside = await t.login('lakeside.billing');
+    const get = (token: string, url: string) => t.app.inject({ url, headers: { authorization: `Bearer ${token}` } });
+    const all = (await get(payer, '/fhir/Group')).json() as { total: number; entry: Array<{ resource: { id: string; quantity: number; member?: Array<{ entity: { reference: string }; extension: Array<{ url: string; valueCode?: string }> }> } }> };
+    expect(all.total).toBe(2);
+    const own = (await get(lakeside, '/fhir/Group')).json() as typeof all;
+    expect(own.total).toBe(1);
+    const group = own.entry[0]!.resource;
+    expect(group.member!.map((m) => m.entity.reference).sort()).toEqual([`Patient/${MEMBER.key}`, `Patient/${MEMBER_2.key}`]);
+    const change = (key: string) => group.member!.find((m) => m.entity.reference === `Patient/${key}`)!.extension.find((e) => e.url.endsWith('ext-changeType'))!.valueCode;
+    expect([change(MEMBER.key), change(MEMBER_2.key)]).toEqual(['change', 'nochange']);
+    expect((await get(riverside, `/fhir/Group/${group.id}`)).statusCode).toBe(404);
+    expect((await get(riverside, '/fhir/Group?_count=x')).statusCode).toBe(400);
+    const audit = await t.deps.store.db.selectFrom('audit_event').select(['resource_type', 'member_keys']).where('resource_type', '=', 'Group').execute();
+    expect(audit.length).toBeGreaterThanOrEqual(3);
+  });
 });

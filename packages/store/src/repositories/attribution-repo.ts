@@ -2,9 +2,10 @@
  * What attribution reads (eligible members, primary-care-relevant service lines with who
  * furnished them, voluntary alignments) and how a run is stored and compared.
  */
-import type { AttributionService } from '@tandem/core';
+import type { AccessContext, AttributionService } from '@tandem/core';
 import { sql } from 'kysely';
 import type { Db } from '../open-database.ts';
+import { recordAudit } from './audit-repo.ts';
 import { insertJsonRows } from './json-insert.ts';
 
 /** Members with coverage overlapping [from, to]. */
@@ -88,4 +89,46 @@ export async function previousAssignments(db: Db, payerId: string, windowKind: s
   if (!prev) return new Map();
   const rows = await db.selectFrom('attribution').select(['member_key', 'org_id']).where('run_id', '=', prev.id).execute();
   return new Map(rows.map((r) => [r.member_key, r.org_id]));
+}
+
+/**
+ * Rosters as of the latest attribution run of the payer: one per contract the caller may
+ * see (a provider sees its own contracts, a payer its own), with members and their change
+ * since the run before. Audited as a read of every member listed.
+ */
+export async function searchRosters(db: Db, ctx: AccessContext, f: { contractId?: string | undefined; limit: number; offset: number }) {
+  let contracts = db.selectFrom('contract').selectAll();
+  contracts = ctx.orgKind === 'payer' ? contracts.where('payer_org_id', '=', ctx.orgId) : contracts.where('provider_org_id', '=', ctx.orgId);
+  if (f.contractId) contracts = contracts.where('id', '=', f.contractId);
+  const all = await contracts.orderBy('id').execute();
+  const page = all.slice(f.offset, f.offset + f.limit);
+  const out: Array<{ contract: (typeof all)[number]; run: { id: string; windowFrom: string; windowTo: string; createdAt: string } | null; members: Array<{ key: string; memberId: string; change: 'new' | 'change' | 'nochange' }> }> = [];
+  for (const c of page) {
+    const run = await db
+      .selectFrom('attribution_run')
+      .select(['id', 'window_kind', sql<string>`to_char(window_from, 'YYYY-MM-DD')`.as('from'), sql<string>`to_char(window_to, 'YYYY-MM-DD')`.as('to'), sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`.as('at')])
+      .where('payer_org_id', '=', c.payer_org_id)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    if (!run) {
+      out.push({ contract: c, run: null, members: [] });
+      continue;
+    }
+    const previous = await previousAssignments(db, c.payer_org_id, run.window_kind, run.id);
+    const rows = await db
+      .selectFrom('attribution as a')
+      .innerJoin('member as m', 'm.key', 'a.member_key')
+      .select(['m.key', 'm.member_id'])
+      .where('a.run_id', '=', run.id)
+      .where('a.org_id', '=', c.provider_org_id)
+      .orderBy('m.key')
+      .execute();
+    out.push({
+      contract: c, run: { id: run.id, windowFrom: run.from, windowTo: run.to, createdAt: run.at },
+      members: rows.map((r) => ({ key: r.key, memberId: r.member_id, change: previous.size === 0 || !previous.has(r.key) ? 'new' : previous.get(r.key) === c.provider_org_id ? 'nochange' : 'change' })),
+    });
+  }
+  await recordAudit(db, ctx, { action: f.contractId ? 'read' : 'search', resourceType: 'Group', resourceId: f.contractId ?? null, memberKeys: out.flatMap((g) => g.members.map((m) => m.key)), detail: { groups: out.length } });
+  return { total: all.length, groups: out };
 }

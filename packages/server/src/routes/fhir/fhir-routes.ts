@@ -4,8 +4,8 @@
  * https://hl7.org/fhir/R4/http.html
  */
 import { TandemError, type Member } from '@tandem/core';
-import { capabilityStatement, coverageResource, eobResource, patientResource, searchBundle } from '@tandem/fhir';
-import { searchClaimsWithLines, searchCoverages, searchMembers } from '@tandem/store';
+import { attributionGroup, capabilityStatement, coverageResource, eobResource, patientResource, searchBundle } from '@tandem/fhir';
+import { searchClaimsWithLines, searchCoverages, searchMembers, searchRosters } from '@tandem/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoDate, type Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
@@ -96,10 +96,23 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
     };
   };
 
+  const groups = async (request: FastifyRequest, q: Query, id?: string) => {
+    const { offset, count } = paging(q);
+    const { total, groups: rows } = await searchRosters(deps.store.db, access(request), { contractId: id ?? tokenValue(q['_id']), limit: count, offset });
+    return {
+      total, offset, count,
+      resources: rows.map((g) => attributionGroup({
+        contractId: g.contract.id, contractName: g.contract.name, payerOrgId: g.contract.payer_org_id, providerOrgId: g.contract.provider_org_id,
+        contractFrom: String(g.contract.effective_from).slice(0, 10), contractTo: g.contract.effective_to ? String(g.contract.effective_to).slice(0, 10) : null, run: g.run, members: g.members,
+      })),
+    };
+  };
+
   const types = {
     Patient: { search: patients, params: ['_id', 'identifier', 'name', 'birthdate', 'gender'] },
     Coverage: { search: coverages, params: ['_id', 'patient', 'beneficiary'] },
     ExplanationOfBenefit: { search: eobs, params: ['_id', 'patient'] },
+    Group: { search: groups, params: ['_id'] },
   } as const;
 
   for (const [type, def] of Object.entries(types)) {
@@ -118,6 +131,6 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
 
   // Anything else under /fhir is an unknown resource type.
   app.all('/fhir/*', {}, async () => {
-    throw new TandemError('NOT_FOUND', 'resource type or operation (supported: Patient, Coverage, ExplanationOfBenefit, metadata)');
+    throw new TandemError('NOT_FOUND', 'resource type or operation (supported: Patient, Coverage, ExplanationOfBenefit, Group, metadata)');
   });
 }
