@@ -34,6 +34,17 @@ describe('tandem x12', () => {
     expect(r.stderr).toMatch(/error: .*SVC03.*SVC02 24599.00/);
   });
 
+  it('validates big files set by set with the same verdict and 999 (TANDEM_STREAM_BYTES=1 forces it)', async () => {
+    const small = { ...env, TANDEM_STREAM_BYTES: '1' };
+    const bad = await runCli(['x12', 'validate', join(FIX, '835/lfh__tertiary-payment.835')], small);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/read set by set/);
+    expect(bad.stdout).toMatch(/IK3\*SVC\*18\*2110\*8~\s*IK4\*3\*\*I12\*1766.50~/);
+    const good = await runCli(['x12', 'validate', join(FIX, '837P/lfh__demo.example9.837')], small);
+    expect(good.code, good.stderr).toBe(0);
+    expect(read999(good.stdout).groups[0]!.ak9).not.toBe('R');
+  });
+
   it('answers a 4010 file with a TA1 and exit 1', async () => {
     const text = readFileSync(join(FIX, '271/lfh__demo.271'), 'latin1').replace('*00501*', '*00401*');
     const r = await runCli(['x12', 'validate', '-'], env, text);

@@ -2,10 +2,10 @@
  * `tandem x12 …` — the X12 toolkit on its own, no database: validate (999/TA1), ack,
  * to-json and from-json, for any supported implementation guide. FILE '-' reads stdin.
  */
-import { ackInputOf, build277CA, build999, buildTA1, read837, fromJson, isValidX12, JsonShapeError, readX12, toJson, typedView, type Finding, type X12Document, type X12Json } from '@tandem/x12';
+import { ackInputOf, build277CA, build999, buildTA1, read837, fromJson, JsonShapeError, readX12, streamX12, toJson, typedView, X12ReadError, type AckInput, type Finding, type X12Json } from '@tandem/x12';
 import { setToFhir } from '@tandem/x12-fhir';
 import type { Command } from 'commander';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { CliError, EXIT } from '../config.ts';
 
 async function readInput(file: string): Promise<string> {
@@ -18,24 +18,52 @@ async function readInput(file: string): Promise<string> {
   return readFileSync(file, 'latin1');
 }
 
-function allFindings(doc: X12Document): Array<Finding & { where: string }> {
+/** Files larger than this are validated set by set from a stream (memory stays flat). */
+const STREAM_BYTES = Number(process.env.TANDEM_STREAM_BYTES ?? 64 * 1024 * 1024);
+
+/**
+ * A big file, validated set by set: only each set's verdict and findings are kept. The
+ * envelope trailers (GE/IEA counts) are not checked on this path.
+ */
+async function streamedAckInput(file: string): Promise<AckInput> {
+  type Group = AckInput['interchanges'][number]['groups'][number] & { transactionSets: Array<AckInput['interchanges'][number]['groups'][number]['transactionSets'][number]> };
+  const interchanges: Array<{ controlNumber: string; envelopeFindings: Finding[]; groups: Group[] }> = [];
+  try {
+    for await (const s of streamX12(createReadStream(file, { highWaterMark: 1 << 20 }))) {
+      let ic = interchanges[interchanges.length - 1];
+      if (!ic || ic.controlNumber !== s.interchange.controlNumber) interchanges.push((ic = { controlNumber: s.interchange.controlNumber, envelopeFindings: [], groups: [] }));
+      let g = ic.groups[ic.groups.length - 1];
+      if (!g || g.controlNumber !== s.group.controlNumber) ic.groups.push((g = { functionalId: s.group.functionalId, controlNumber: s.group.controlNumber, version: s.group.version, findings: [], transactionSets: [] }));
+      g.transactionSets.push({ transaction: s.set.transaction, controlNumber: s.set.controlNumber, implementationGuide: s.set.implementationGuide, findings: s.set.findings });
+    }
+  } catch (e) {
+    if (e instanceof X12ReadError) return { interchanges: [], fatal: { severity: 'error', code: '024', message: e.message } };
+    throw e;
+  }
+  return { interchanges };
+}
+
+function allFindings(input: AckInput): Array<Finding & { where: string }> {
   const out: Array<Finding & { where: string }> = [];
-  if (doc.fatal) out.push({ ...doc.fatal, where: 'file' });
-  for (const ic of doc.interchanges) {
-    for (const f of ic.findings) out.push({ ...f, where: `ISA ${ic.controlNumber}` });
+  if (input.fatal) out.push({ ...input.fatal, where: 'file' });
+  for (const ic of input.interchanges) {
+    for (const f of ic.envelopeFindings) out.push({ ...f, where: `ISA ${ic.controlNumber}` });
     for (const g of ic.groups) {
       for (const f of g.findings) out.push({ ...f, where: `GS ${g.controlNumber}` });
-      for (const s of g.sets) for (const f of s.findings) out.push({ ...f, where: `ST ${s.transaction} ${s.controlNumber}${s.guide ? ` (${s.guide.key})` : ''}` });
+      for (const s of g.transactionSets) for (const f of s.findings) out.push({ ...f, where: `ST ${s.transaction ?? ''} ${s.controlNumber}` });
     }
   }
   return out;
 }
 
-function acknowledgments(doc: X12Document): string {
-  const opts = { senderId: 'TANDEM', receiverId: doc.interchanges[0]?.senderId || 'SENDER', controlNumber: 1, date: new Date() };
-  const input = ackInputOf(doc);
+function isValid(input: AckInput): boolean {
+  return !input.fatal && input.interchanges.length > 0 && allFindings(input).every((f) => f.severity !== 'error');
+}
+
+function acknowledgments(input: AckInput, senderId: string): string {
+  const opts = { senderId: 'TANDEM', receiverId: senderId || 'SENDER', controlNumber: 1, date: new Date() };
   const ta1 = buildTA1(input, opts);
-  const ack999 = doc.interchanges.some((ic) => ic.groups.length > 0) ? build999(input, opts) : null;
+  const ack999 = input.interchanges.some((ic) => ic.groups.length > 0) ? build999(input, opts) : null;
   return [ta1, ack999].filter(Boolean).join('');
 }
 
@@ -58,16 +86,24 @@ export function x12Command(program: Command): void {
     .option('--ack <file>', 'write the 999/TA1 here instead of stdout')
     .option('--json', 'print the findings as JSON on stdout (the 999 then needs --ack)')
     .action(async (file: string, o: { ack?: string; json?: boolean }) => {
-      const doc = readX12(await readInput(file));
-      const findings = allFindings(doc);
-      const valid = isValidX12(doc);
+      const big = file !== '-' && existsSync(file) && statSync(file).isFile() && statSync(file).size > STREAM_BYTES;
+      let input: AckInput;
+      let sender = '';
+      if (big) input = await streamedAckInput(file);
+      else {
+        const doc = readX12(await readInput(file));
+        input = ackInputOf(doc);
+        sender = doc.interchanges[0]?.senderId ?? '';
+      }
+      const findings = allFindings(input);
+      const valid = isValid(input);
       if (o.json) process.stdout.write(`${JSON.stringify({ valid, findings }, null, 2)}\n`);
-      const ack = acknowledgments(doc);
-      if (o.ack || !o.json) write(o.ack, ack);
+      if (o.ack || !o.json) write(o.ack, acknowledgments(input, sender));
       for (const f of findings.slice(0, 200)) process.stderr.write(`${describe(f)}\n`);
       if (findings.length > 200) process.stderr.write(`… and ${findings.length - 200} more findings\n`);
-      const sets = doc.interchanges.flatMap((i) => i.groups.flatMap((g) => g.sets));
-      process.stderr.write(`${valid ? 'valid' : 'not valid'}: ${sets.length} transaction set(s), ${sets.filter((s) => s.accepted).length} accepted; ${findings.filter((f) => f.severity === 'error').length} error(s), ${findings.filter((f) => f.severity === 'warning').length} warning(s)\n`);
+      const sets = input.interchanges.flatMap((i) => i.groups.flatMap((g) => g.transactionSets));
+      const accepted = sets.filter((s) => !s.findings.some((f) => f.severity === 'error')).length;
+      process.stderr.write(`${valid ? 'valid' : 'not valid'}: ${sets.length} transaction set(s), ${accepted} accepted; ${findings.filter((f) => f.severity === 'error').length} error(s), ${findings.filter((f) => f.severity === 'warning').length} warning(s)${big ? ' (read set by set)' : ''}\n`);
       process.exitCode = valid ? EXIT.OK : EXIT.FAILURE;
     });
   x12
@@ -78,7 +114,8 @@ export function x12Command(program: Command): void {
     .option('--277ca <file>', 'for an 837: also write the 277CA claim acknowledgment (each claim of the accepted sets) here')
     .action(async (file: string, o: { out?: string; '277ca'?: string }) => {
       const text = await readInput(file);
-      write(o.out, acknowledgments(readX12(text)));
+      const doc = readX12(text);
+      write(o.out, acknowledgments(ackInputOf(doc), doc.interchanges[0]?.senderId ?? ''));
       const target = o['277ca'];
       if (target) {
         const ca = build277CA(read837(text), { senderId: 'TANDEM', receiverId: 'SUBMITTER', controlNumber: 1, date: new Date(), payerName: 'TANDEM', payerId: 'TANDEM' });
