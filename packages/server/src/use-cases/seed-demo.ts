@@ -8,6 +8,8 @@ import { insertUsers, listUsers, type UserRecord } from '@tandem/store';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Deps } from '../deps.ts';
 import { claimFiles, loadPopulation, type PopulationProgress } from './load-population.ts';
+import { runAttribution } from './run-attribution.ts';
+import { runRiskAdjustment } from './run-risk.ts';
 import { runRemittance } from './run-remittance.ts';
 import { submitClaims } from './submit-claims.ts';
 
@@ -43,7 +45,8 @@ export async function demoAccounts(deps: Deps): Promise<DemoAccount[]> {
 /**
  * Generates `members` members and their year of claims, submits the claims as 837
  * files, pays all but the last file's claims in one remittance run (so the dashboard
- * shows both remitted and pending claims).
+ * shows both remitted and pending claims), then attributes the members for the year and
+ * scores risk for the year after (so /fhir/Group and the risk tables have data).
  */
 export async function seedDemo(deps: Deps, opts: { members: number; seed: number; year: number }, onProgress?: (p: PopulationProgress) => void): Promise<{ claims: number; files: number }> {
   const registry = await loadPopulation(deps, opts, onProgress);
@@ -59,5 +62,7 @@ export async function seedDemo(deps: Deps, opts: { members: number; seed: number
     done += f.claims;
     onProgress?.({ phase: 'claims', done, total });
   }
+  await runAttribution(deps, ctx, { year: opts.year });
+  await runRiskAdjustment(deps, ctx, { paymentYear: opts.year + 1 });
   return { claims: total, files: files.length };
 }
