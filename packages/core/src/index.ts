@@ -9,4 +9,5 @@ export * from './money/index.ts';
 export * from './registry/index.ts';
 export * from './remittance/index.ts';
 export * from './risk/index.ts';
+export * from './settlement/index.ts';
 export * from './synthetic/index.ts';
