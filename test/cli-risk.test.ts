@@ -1,5 +1,5 @@
 /** `tandem risk score` as a user runs it. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,23 @@ describe(`tandem risk run and attribute on ${process.env.DATABASE_URL ? 'Postgre
       expect(att.contracts.reduce((t, c) => t + c.new, 0)).toBe(att.contracts.reduce((t, c) => t + c.members, 0));
       const again = await runCli(['attribute', '--year', '2026'], e.env);
       expect(again.stdout).toMatch(/\+0 new\s+~0 changed\s+-0 dropped/);
+      // Settle the first contract, risk-adjusted (concurrent scores from the 2027 risk run).
+      const contract = /^\s+(ct-\S+)\s+[1-9]/m.exec(again.stdout)![1]!;
+      const termsFile = join(dir, 'terms.json');
+      writeFileSync(termsFile, JSON.stringify({ type: 'shared-savings', track: 'two-sided', sharingRateBps: 5000, lossSharingRateBps: 4000, minimumSavingsRate: 'variable', savingsCapBps: 1000, lossCapBps: 500, qualityGateBps: 4000, sequestrationBps: 200, benchmarkPmpmCents: 30000, riskAdjust: true, truncationPercentileBps: 9900, runOutDays: 90, qualityBps: 8500 }));
+      expect((await runCli(['contract', 'terms', '--contract', contract, '--file', termsFile, '--effective', '2026-01-01'], e.env)).code).toBe(0);
+      const st = await runCli(['settle', '--contract', contract, '--period', '2026', '--json'], e.env);
+      expect(st.code, st.stderr).toBe(0);
+      const statement = JSON.parse(st.stdout) as { inputs: { members: number; benchmarkCents: number; expenditureCents: number }; outputs: { waterfall: Array<{ step: string; amountCents: number }>; paymentCents: number } };
+      expect(statement.inputs.members).toBeGreaterThan(0);
+      expect(statement.outputs.waterfall[2]).toEqual(expect.objectContaining({ step: 'gross savings', amountCents: statement.inputs.benchmarkCents - statement.inputs.expenditureCents }));
+      const text = await runCli(['settle', '--contract', contract, '--period', '2026'], e.env);
+      expect(text.stdout).toMatch(/payment\s+-?\$[\d,]+\.\d\d/);
+      const badTerms = join(dir, 'bad.json');
+      writeFileSync(badTerms, JSON.stringify({ type: 'shared-savings', track: 'sideways' }));
+      const bt = await runCli(['contract', 'terms', '--contract', contract, '--file', badTerms], e.env);
+      expect(bt.code).not.toBe(0);
+      expect(bt.stderr).toMatch(/terms\.track must be/);
     } finally {
       await e.dispose();
     }

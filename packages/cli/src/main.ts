@@ -11,6 +11,7 @@ import { migrateCommand } from './commands/migrate-command.ts';
 import { remitCommand } from './commands/remit-command.ts';
 import { riskCommand } from './commands/risk-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
+import { settleCommands } from './commands/settle-command.ts';
 import { tokenCommand } from './commands/token-command.ts';
 import { x12Command } from './commands/x12-command.ts';
 import { CliError, EXIT } from './config.ts';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   remitCommand(program);
   riskCommand(program);
   attributeCommand(program);
+  settleCommands(program);
   tokenCommand(program);
   x12Command(program);
   for (const c of program.commands) {

@@ -9,5 +9,6 @@ export * from './use-cases/run-attribution.ts';
 export * from './use-cases/run-remittance.ts';
 export * from './use-cases/run-risk.ts';
 export * from './use-cases/seed-demo.ts';
+export * from './use-cases/settle-contract.ts';
 export * from './use-cases/submit-claims.ts';
 export * from './use-cases/submit-claims-stream.ts';

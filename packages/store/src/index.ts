@@ -12,4 +12,5 @@ export * from './repositories/registry-snapshot.ts';
 export * from './repositories/registry-writer.ts';
 export * from './repositories/remittance-repo.ts';
 export * from './repositories/risk-repo.ts';
+export * from './repositories/settlement-repo.ts';
 export * from './repositories/json-insert.ts';

@@ -255,6 +255,23 @@ export interface AttributionTable {
   explanation: Json<Record<string, unknown>>;
 }
 
+export interface ContractTermsTable {
+  contract_id: string;
+  version: number;
+  effective_from: string;
+  terms: Json<Record<string, unknown>>;
+  created_at: Generated<Timestamp>;
+}
+export interface SettlementRunTable {
+  id: string;
+  contract_id: string;
+  terms_version: number;
+  period: number;
+  inputs: Json<Record<string, unknown>>;
+  outputs: Json<Record<string, unknown>>;
+  created_at: Generated<Timestamp>;
+}
+
 export interface Database {
   organization: OrganizationTable;
   plan: PlanTable;
@@ -281,4 +298,6 @@ export interface Database {
   member_alignment: MemberAlignmentTable;
   attribution_run: AttributionRunTable;
   attribution: AttributionTable;
+  contract_terms: ContractTermsTable;
+  settlement_run: SettlementRunTable;
 }

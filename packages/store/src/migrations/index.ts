@@ -2,12 +2,14 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import * as m001 from './001-initial.ts';
 import * as m002 from './002-risk.ts';
 import * as m003 from './003-attribution.ts';
+import * as m004 from './004-settlement.ts';
 
 /** Migrations are code, listed here in order; the same set runs on PGlite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-risk': m002,
   '003-attribution': m003,
+  '004-settlement': m004,
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -1,0 +1,68 @@
+/**
+ * `tandem contract terms` (versioned value-based terms from a JSON file) and `tandem settle`
+ * (a contract's shared-savings statement for a year, printed as its waterfall).
+ */
+import { formatCents } from '@tandem/core';
+import { parseTerms, settleContract, silentLogger, systemContext } from '@tandem/server';
+import { addContractTerms, defaultPayerId } from '@tandem/store';
+import { InvalidArgumentError, type Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { CliError, EXIT, readConfig } from '../config.ts';
+import { withStore } from '../local-store.ts';
+import { intOption } from './options.ts';
+
+function dateOption(v: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new InvalidArgumentError('--effective must be a date YYYY-MM-DD');
+  return v;
+}
+
+export function settleCommands(program: Command): void {
+  const contract = program.command('contract').description('value-based contract terms');
+  contract
+    .command('terms')
+    .description('add a new version of a contract\'s value-based terms from a JSON file (see README: shared-savings terms)')
+    .requiredOption('--contract <id>', 'contract id')
+    .requiredOption('--file <terms.json>', 'the terms as JSON')
+    .option('--effective <YYYY-MM-DD>', 'effective from', dateOption, '2000-01-01')
+    .action(async (o: { contract: string; file: string; effective: string }) => {
+      if (!existsSync(o.file)) throw new CliError(`no such file: ${o.file}`, EXIT.USAGE);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(readFileSync(o.file, 'utf8'));
+      } catch (e) {
+        throw new CliError(`${o.file} is not JSON: ${(e as Error).message}`, EXIT.USAGE);
+      }
+      const terms = parseTerms(raw);
+      const version = await withStore(readConfig(), async (store) => {
+        const found = await store.db.selectFrom('contract').select('id').where('id', '=', o.contract).executeTakeFirst();
+        if (!found) throw new CliError(`no such contract: ${o.contract}`, EXIT.USAGE);
+        return addContractTerms(store.db, o.contract, o.effective, { ...terms });
+      });
+      process.stdout.write(`contract ${o.contract}: terms version ${version}, effective ${o.effective}\n`);
+    });
+  program
+    .command('settle')
+    .description('settle a contract for a performance year: benchmark → expenditure → savings → MSR → sharing → quality → cap → sequestration → payment')
+    .requiredOption('--contract <id>', 'contract id')
+    .requiredOption('--period <YYYY>', 'performance year', intOption('--period', 2000, 2100))
+    .option('--json', 'print the statement (inputs, waterfall, per-member expenditure) as JSON')
+    .action(async (o: { contract: string; period: number; json?: boolean }) => {
+      const s = await withStore(readConfig(), async (store) => {
+        const payerId = await defaultPayerId(store.db);
+        if (!payerId) throw new CliError('no payer is configured in this database: run `tandem generate --members N` first', EXIT.FAILURE);
+        return settleContract({ store, clock: () => new Date(), log: silentLogger }, systemContext(payerId), { contractId: o.contract, period: o.period });
+      });
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+        return;
+      }
+      const out = [
+        `settlement ${s.id}: contract ${s.contractId}, ${s.period}, terms version ${s.termsVersion}`,
+        `  ${s.inputs.members} attributed members (${s.inputs.attributionRunId}), ${s.inputs.memberMonths} member months, mean risk score ${s.inputs.meanRiskScore}${s.inputs.riskRunId ? ` (${s.inputs.riskRunId})` : ''}`,
+        `  claims received by ${s.inputs.runOutCutoff}; ${s.inputs.truncatedMembers} member(s) truncated at ${formatCents(s.inputs.truncationCapCents)}`,
+        '',
+        ...s.outputs.waterfall.map((w) => `  ${w.step.padEnd(22)} ${formatCents(w.amountCents).padStart(18)}   ${w.note}`),
+      ];
+      process.stdout.write(`${out.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,57 @@
+/**
+ * Settling a shared-savings contract over stored claims, on PGlite and on PostgreSQL:
+ * the statement is computed from the roster, member months and paid claims, stored with its
+ * inputs, and the same inputs give byte-identical outputs.
+ */
+import { aClaim, aLine, CONTRACT, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
+import { makeNpi } from '@tandem/core';
+import { addContractTerms } from '@tandem/store';
+import { write837 } from '@tandem/x12';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claim837From } from '../exchange/claim-to-837.ts';
+import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { runAttribution } from './run-attribution.ts';
+import { systemContext } from './seed-demo.ts';
+import { settleContract } from './settle-contract.ts';
+
+const TERMS = {
+  type: 'shared-savings', track: 'one-sided', sharingRateBps: 5000, minimumSavingsRate: 0, savingsCapBps: 10000, qualityGateBps: 0, sequestrationBps: 0,
+  benchmarkPmpmCents: 50_000, riskAdjust: false, truncationPercentileBps: 10000, runOutDays: 90, qualityBps: 10000,
+};
+
+describe(`contract settlement on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+    const token = await t.login('riverside.billing');
+    const text = write837([claim837From(aClaim({ patientControlNumber: 'ST-1', renderingNpi: makeNpi('112345678'), lines: [aLine({ procedureCode: '99214', serviceDateFrom: '2026-03-02', serviceDateTo: '2026-03-02' })] }), { payer: PAYER, provider: PROVIDER, member: MEMBER })],
+      { kind: 'professional', senderId: 'RIVERSIDE', receiverId: 'TANDEM', interchangeControlNumber: 1, date: new Date('2026-06-01T10:00:00Z') });
+    const res = await t.app.inject({ method: 'POST', url: '/x12', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/edi-x12' }, payload: text });
+    expect(res.headers['x-tandem-accepted']).toBe('true');
+  });
+  afterAll(async () => t?.close());
+
+  it('explains what is missing, then settles from stored data and repeats byte for byte', async () => {
+    const ctx = systemContext(PAYER.id);
+    await expect(settleContract(t.deps, ctx, { contractId: CONTRACT.id, period: 2026 })).rejects.toThrow(/no value-based terms in effect in 2026/);
+    await addContractTerms(t.deps.store.db, CONTRACT.id, '2026-01-01', TERMS);
+    await expect(settleContract(t.deps, ctx, { contractId: CONTRACT.id, period: 2026 })).rejects.toThrow(/tandem attribute --year 2026/);
+    await runAttribution(t.deps, ctx, { year: 2026 });
+
+    const s = await settleContract(t.deps, ctx, { contractId: CONTRACT.id, period: 2026 });
+    const paid = await t.deps.store.db.selectFrom('claim').select('paid_cents').where('member_key', '=', MEMBER.key).execute();
+    const expenditure = paid.reduce((x, r) => x + Number(r.paid_cents), 0);
+    expect(s.inputs).toMatchObject({ members: 1, memberMonths: 12, benchmarkCents: 600_000, expenditureCents: expenditure, expenditureByMember: { [MEMBER.key]: expenditure } });
+    const gross = 600_000 - expenditure;
+    expect(s.outputs.grossSavingsCents).toBe(gross);
+    expect(s.outputs.paymentCents).toBe(Math.floor((gross * 5000 + 5000) / 10000));
+    expect(s.outputs.waterfall.at(-1)).toMatchObject({ step: 'payment', amountCents: s.outputs.paymentCents });
+
+    const again = await settleContract(t.deps, ctx, { contractId: CONTRACT.id, period: 2026 });
+    expect(JSON.stringify(again.outputs)).toBe(JSON.stringify(s.outputs));
+    expect(again.id).not.toBe(s.id);
+    const stored = await t.deps.store.db.selectFrom('settlement_run').selectAll().where('id', '=', s.id).executeTakeFirstOrThrow();
+    expect(stored.terms_version).toBe(1);
+    await expect(settleContract(t.deps, ctx, { contractId: 'nope', period: 2026 })).rejects.toThrow(/contract nope/);
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * Member lists go to the database as one JSON parameter (rosters can be far larger than the
+ * 65,535 bind parameters a statement may carry).
+ *
+ * What a settlement reads (terms in effect, the roster of the latest attribution run,
+ * member months, expenditure with its run-out cut-off, the roster's risk scores) and the
+ * immutable run it stores.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../open-database.ts';
+
+export async function addContractTerms(db: Db, contractId: string, effectiveFrom: string, terms: Record<string, unknown>): Promise<number> {
+  const last = await db.selectFrom('contract_terms').select((eb) => eb.fn.max('version').as('v')).where('contract_id', '=', contractId).executeTakeFirst();
+  const version = Number(last?.v ?? 0) + 1;
+  await db.insertInto('contract_terms').values({ contract_id: contractId, version, effective_from: effectiveFrom, terms: JSON.stringify(terms) }).execute();
+  return version;
+}
+
+/** The latest terms version effective on or before `asOf`. */
+export async function termsInEffect(db: Db, contractId: string, asOf: string) {
+  return db.selectFrom('contract_terms').select(['version', 'terms', sql<string>`to_char(effective_from, 'YYYY-MM-DD')`.as('effective_from')]).where('contract_id', '=', contractId).where('effective_from', '<=', asOf).orderBy('effective_from', 'desc').orderBy('version', 'desc').executeTakeFirst();
+}
+
+/** The members assigned to `orgId` by the latest retrospective attribution run whose window is [from, to]. */
+export async function latestRoster(db: Db, payerId: string, orgId: string, from: string, to: string): Promise<{ runId: string; members: string[] } | null> {
+  const run = await db.selectFrom('attribution_run').select('id').where('payer_org_id', '=', payerId).where('window_kind', '=', 'retrospective').where('window_from', '=', from).where('window_to', '=', to).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+  if (!run) return null;
+  const rows = await db.selectFrom('attribution').select('member_key').where('run_id', '=', run.id).where('org_id', '=', orgId).orderBy('member_key').execute();
+  return { runId: run.id, members: rows.map((r) => r.member_key) };
+}
+
+/** Member months of coverage within [from, to] for each member (a month counts when covered on its first day). */
+export async function memberMonths(db: Db, members: readonly string[], from: string, to: string): Promise<number> {
+  if (members.length === 0) return 0;
+  const r = await sql<{ n: string }>`
+    select count(*) as n from (
+      select distinct c.member_key, m.month
+      from coverage c
+      cross join lateral generate_series(date_trunc('month', greatest(c.effective_from, ${from}::date)), least(coalesce(c.effective_to, ${to}::date), ${to}::date), interval '1 month') as m(month)
+      where c.member_key in (select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb)) and m.month >= c.effective_from and m.month <= coalesce(c.effective_to, ${to}::date)
+    ) x`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+/** Paid cents per member for claims with service in [from, to] received by `cutoff` (duplicates excluded). */
+export async function expenditureByMember(db: Db, payerId: string, members: readonly string[], from: string, to: string, cutoff: string): Promise<Map<string, number>> {
+  if (members.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('claim')
+    .select(['member_key', (eb) => eb.fn.sum<string>('paid_cents').as('paid'), (eb) => eb.fn.countAll<string>().as('claims')])
+    .where('payer_org_id', '=', payerId)
+    .where(sql<boolean>`member_key in (select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb))`)
+    .where('status', '<>', 'duplicate')
+    .where('service_date_from', '>=', from)
+    .where('service_date_from', '<=', to)
+    .where(sql<boolean>`received_at < (${cutoff}::date + 1)`)
+    .groupBy('member_key')
+    .execute();
+  return new Map(rows.map((r) => [r.member_key!, Number(r.paid)]));
+}
+
+/** Payment scores of the members in the latest risk run for a payment year (decimal strings). */
+export async function rosterRiskScores(db: Db, payerId: string, paymentYear: number, members: readonly string[]): Promise<{ runId: string; scores: string[] } | null> {
+  const run = await db.selectFrom('risk_run').select('id').where('payer_org_id', '=', payerId).where('payment_year', '=', paymentYear).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+  if (!run || members.length === 0) return run ? { runId: run.id, scores: [] } : null;
+  const rows = await db.selectFrom('risk_score').select([sql<string>`payment_score::text`.as('score')]).where('run_id', '=', run.id).where(sql<boolean>`member_key in (select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb))`).orderBy('member_key').execute();
+  return { runId: run.id, scores: rows.map((r) => r.score) };
+}
+
+export async function insertSettlementRun(db: Db, run: { id: string; contractId: string; termsVersion: number; period: number; inputs: Record<string, unknown>; outputs: Record<string, unknown> }): Promise<void> {
+  await db.insertInto('settlement_run').values({ id: run.id, contract_id: run.contractId, terms_version: run.termsVersion, period: run.period, inputs: JSON.stringify(run.inputs), outputs: JSON.stringify(run.outputs) }).execute();
+}
