@@ -15,6 +15,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { claimsRoutes } from './routes/claims-routes.ts';
 import { fhirRoutes } from './routes/fhir/fhir-routes.ts';
 import { remittanceRoutes } from './routes/remittance-routes.ts';
+import { valueBasedRoutes } from './routes/value-based-routes.ts';
 import { x12Routes } from './routes/x12-routes.ts';
 
 export const VERSION = '0.1.0';
@@ -64,6 +65,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   claimsRoutes(app, deps);
   x12Routes(app, deps);
   remittanceRoutes(app, deps);
+  valueBasedRoutes(app, deps);
   fhirRoutes(app, deps, VERSION);
 
   const webDir = opts.webDir;

@@ -54,4 +54,27 @@ describe(`contract settlement on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PG
     expect(stored.terms_version).toBe(1);
     await expect(settleContract(t.deps, ctx, { contractId: 'nope', period: 2026 })).rejects.toThrow(/contract nope/);
   });
+
+  it('shows the identical statement to the payer and to the provider over the API, and to nobody else', async () => {
+    const [payer, riverside, lakeside] = await Promise.all([t.login('payer.admin'), t.login('riverside.billing'), t.login('lakeside.billing')]);
+    const call = (token: string, method: 'GET' | 'POST', url: string, payload?: unknown) => t.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
+    expect((await call(riverside, 'POST', `/api/contracts/${CONTRACT.id}/settlements`, { period: 2026 })).statusCode).toBe(403);
+    expect((await call(payer, 'POST', `/api/contracts/${CONTRACT.id}/settlements`, { period: 'last year' })).statusCode).toBe(400);
+    const created = await call(payer, 'POST', `/api/contracts/${CONTRACT.id}/settlements`, { period: 2026 });
+    expect(created.statusCode).toBe(200);
+    const id = (created.json() as { id: string }).id;
+    const asPayer = await call(payer, 'GET', `/api/settlements/${id}`);
+    const asProvider = await call(riverside, 'GET', `/api/settlements/${id}`);
+    expect(asPayer.statusCode).toBe(200);
+    expect(asProvider.body).toBe(asPayer.body);
+    expect((await call(lakeside, 'GET', `/api/settlements/${id}`)).statusCode).toBe(404);
+    expect((await call(lakeside, 'GET', `/api/contracts/${CONTRACT.id}/settlements`)).statusCode).toBe(404);
+    const mine = (await call(riverside, 'GET', '/api/contracts')).json() as { items: Array<{ id: string }> };
+    expect(mine.items.map((c) => c.id)).toEqual([CONTRACT.id]);
+    const list = (await call(riverside, 'GET', `/api/contracts/${CONTRACT.id}/settlements`)).json() as { items: Array<{ id: string; paymentCents: number }> };
+    expect(list.items[0]!.id).toBe(id);
+    const audits = await t.deps.store.db.selectFrom('audit_event').select(['actor', 'member_keys']).where('resource_type', '=', 'SettlementRun').where('action', '=', 'read').execute();
+    expect(audits.length).toBe(2);
+  });
 });
+

@@ -6,8 +6,10 @@
  * member months, expenditure with its run-out cut-off, the roster's risk scores) and the
  * immutable run it stores.
  */
+import type { AccessContext } from '@tandem/core';
 import { sql } from 'kysely';
 import type { Db } from '../open-database.ts';
+import { recordAudit } from './audit-repo.ts';
 
 export async function addContractTerms(db: Db, contractId: string, effectiveFrom: string, terms: Record<string, unknown>): Promise<number> {
   const last = await db.selectFrom('contract_terms').select((eb) => eb.fn.max('version').as('v')).where('contract_id', '=', contractId).executeTakeFirst();
@@ -69,4 +71,30 @@ export async function rosterRiskScores(db: Db, payerId: string, paymentYear: num
 
 export async function insertSettlementRun(db: Db, run: { id: string; contractId: string; termsVersion: number; period: number; inputs: Record<string, unknown>; outputs: Record<string, unknown> }): Promise<void> {
   await db.insertInto('settlement_run').values({ id: run.id, contract_id: run.contractId, terms_version: run.termsVersion, period: run.period, inputs: JSON.stringify(run.inputs), outputs: JSON.stringify(run.outputs) }).execute();
+}
+
+/** Contracts the caller is a party to (payer: its own; provider: those it holds). */
+export async function visibleContracts(db: Db, ctx: AccessContext) {
+  let q = db.selectFrom('contract').select(['id', 'name', 'payer_org_id', 'provider_org_id', sql<string>`to_char(effective_from, 'YYYY-MM-DD')`.as('effective_from')]);
+  q = ctx.orgKind === 'payer' ? q.where('payer_org_id', '=', ctx.orgId) : q.where('provider_org_id', '=', ctx.orgId);
+  return q.orderBy('id').execute();
+}
+
+/** Settlement runs of a contract the caller is a party to (newest first); null when the contract is not theirs. */
+export async function listSettlements(db: Db, ctx: AccessContext, contractId: string) {
+  const mine = (await visibleContracts(db, ctx)).some((c) => c.id === contractId);
+  if (!mine) return null;
+  return db.selectFrom('settlement_run').select(['id', 'period', 'terms_version', sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`.as('created_at'), sql<number>`(outputs->>'paymentCents')::bigint`.as('payment_cents')]).where('contract_id', '=', contractId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+}
+
+/**
+ * One settlement statement, the same for both parties to the contract; audited as a read of
+ * every member whose expenditure it lists. Null when the caller is not a party.
+ */
+export async function getSettlement(db: Db, ctx: AccessContext, id: string) {
+  const row = await db.selectFrom('settlement_run').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row || !(await visibleContracts(db, ctx)).some((c) => c.id === row.contract_id)) return null;
+  const inputs = row.inputs as { expenditureByMember?: Record<string, number> };
+  await recordAudit(db, ctx, { action: 'read', resourceType: 'SettlementRun', resourceId: id, memberKeys: Object.keys(inputs.expenditureByMember ?? {}) });
+  return { id: row.id, contractId: row.contract_id, period: row.period, termsVersion: row.terms_version, inputs: row.inputs, outputs: row.outputs };
 }
