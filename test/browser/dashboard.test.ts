@@ -1,12 +1,14 @@
 /**
  * The dashboard in Debian's Chromium, driven by playwright-core: sign in, see the
- * chart, open a claim down to its adjustment codes; a provider sees only its claims.
+ * chart, open a claim down to its adjustment codes; a provider sees only its claims; the
+ * payer and the provider see the same contract figures and the same settlement, and drill
+ * from a waterfall bar to members and claims.
  */
 import { buildApp, DEMO_PASSWORD, seedDemo, silentLogger, type Deps } from '@tandem/server';
 import { DEFAULT_WEB_DIR } from '@tandem/server/runtime';
 import { createTestStore } from '@tandem/store/testing';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -74,4 +76,71 @@ describe('dashboard in Chromium', () => {
     expect(org).toContain([...names][0]!);
     await page.close();
   }, 60_000);
+
+  /** Signs in and opens the Contracts page of the provider1 contract; returns the figures shown. */
+  async function contractFigures(page: Page, username: string, contractName: string | null) {
+    await page.goto(url);
+    await page.getByTestId('login-username').fill(username);
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('claims-chart').waitFor();
+    await page.getByTestId('nav-contracts').click();
+    await page.getByTestId('contract-overview').waitFor();
+    if (contractName) {
+      await page.getByTestId('contract-select').selectOption({ label: contractName });
+      await expect.poll(async () => page.getByTestId('contract-select').evaluate((e) => (e as HTMLSelectElement).selectedOptions[0]!.text)).toBe(contractName);
+      await page.getByTestId('contract-overview').waitFor();
+    }
+    await page.getByTestId('roster-row').first().waitFor();
+    const text = async (id: string) => (await page.getByTestId(id).textContent())!.trim();
+    return {
+      contract: await page.getByTestId('contract-select').evaluate((e) => (e as HTMLSelectElement).selectedOptions[0]!.text),
+      members: await text('stat-members'), memberMonths: await text('stat-member-months'), pmpm: await text('stat-pmpm'), benchmark: await text('stat-benchmark-pmpm'),
+      risk: await text('stat-risk'), recapture: await text('stat-recapture'), roster: await page.getByTestId('roster').textContent(), recaptureList: await page.getByTestId('recapture').textContent(),
+    };
+  }
+
+  it('shows the payer and the provider the same contract figures and settlement, drilling from a bar to members and claims', async () => {
+    const provider = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const asProvider = await contractFigures(provider, 'provider1.billing', null);
+    expect(Number(asProvider.members.replace(/,/g, ''))).toBeGreaterThan(0);
+    expect(asProvider.pmpm).toMatch(/^\$[\d,]+\.\d\d$/);
+    expect(await provider.getByTestId('settle').count()).toBe(0); // providers do not settle
+
+    const payer = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const asPayer = await contractFigures(payer, 'payer.analyst', asProvider.contract);
+    expect(asPayer).toEqual(asProvider);
+    await payer.screenshot({ path: '/tmp/tandem-contract.png', fullPage: true });
+
+    // The payer settles the year; the statement opens with its waterfall.
+    await payer.getByTestId('settle').click();
+    await payer.getByTestId('settlement').waitFor();
+    const settlementUrl = payer.url();
+    const payment = await payer.getByTestId('settlement-payment').textContent();
+    expect(await payer.getByTestId('waterfall-bar').count()).toBeGreaterThanOrEqual(4);
+    await payer.locator('[data-testid="waterfall-bar"][data-step="expenditure"]').click();
+    await payer.getByTestId('drill-member').first().waitFor();
+    // The expenditure bar's members add up to the bar.
+    expect(await payer.getByTestId('drill-total').textContent()).toBe(await payer.getByTestId('step-expenditure').textContent());
+    await payer.screenshot({ path: '/tmp/tandem-settlement.png', fullPage: true });
+
+    // The provider opens the same statement and sees the same numbers.
+    await provider.goto(settlementUrl);
+    await provider.getByTestId('settlement').waitFor();
+    expect(await provider.getByTestId('settlement-payment').textContent()).toBe(payment);
+    expect(await provider.getByTestId('waterfall-table').textContent()).toBe(await payer.getByTestId('waterfall-table').textContent());
+
+    // From a member of the bar to the claims behind the member's expenditure.
+    await provider.locator('[data-testid="waterfall-bar"][data-step="expenditure"]').click();
+    const first = provider.getByTestId('drill-member').first();
+    const memberSpend = (await first.locator('td').nth(1).textContent())!;
+    await first.locator('a').click();
+    await provider.getByTestId('contract-member').waitFor();
+    expect(await provider.getByTestId('member-paid').textContent()).toBe(memberSpend);
+    expect(await provider.getByTestId('member-claim').count()).toBeGreaterThan(0);
+    expect(await provider.getByTestId('attribution-reason').textContent()).toMatch(/plurality|designated/);
+    await provider.screenshot({ path: '/tmp/tandem-contract-member.png', fullPage: true });
+    await provider.close();
+    await payer.close();
+  }, 120_000);
 });

@@ -14,3 +14,4 @@ export * from './repositories/remittance-repo.ts';
 export * from './repositories/risk-repo.ts';
 export * from './repositories/settlement-repo.ts';
 export * from './repositories/json-insert.ts';
+export * from './repositories/contract-view-repo.ts';

@@ -59,6 +59,75 @@ export interface Summary {
   byStatus: Array<{ status: string; count: number }>;
 }
 
+export interface ContractItem {
+  id: string;
+  name: string;
+  payerOrgId: string;
+  providerOrgId: string;
+  effectiveFrom: string;
+  /** Years with an attribution run, newest first. */
+  years: number[];
+}
+
+export interface RecaptureGap {
+  memberKey: string; memberId: string; name: string; hcc: string; label: string; priorDiagnoses: string[]; coefficient: string; codedThisYearAs: string | null;
+}
+
+export interface ContractOverview {
+  contract: { id: string; name: string; payerName: string; providerName: string; providerOrgId: string; effectiveFrom: string };
+  year: number;
+  terms: { version: number; effectiveFrom: string; type: string; benchmarkPmpmCents: number | null; riskAdjust: boolean } | null;
+  roster: null | {
+    runId: string; createdAt: string; firstRun: boolean;
+    counts: { members: number; new: number; changed: number; dropped: number };
+    members: Array<{ key: string; memberId: string; name: string; step: string; reason: string; change: string; paymentScore: string | null; hccs: number; paidCents: number; memberMonths: number }>;
+    dropped: Array<{ key: string; memberId: string; name: string }>;
+  };
+  risk: null | { runId: string; paymentYear: number; scored: number; meanPaymentScore: string; distribution: Array<{ bucket: string; members: number }>; priorRunId: string | null };
+  recapture: { available: boolean; note: string; members: number; rawAtStake: string; gaps: RecaptureGap[] };
+  pmpm: { months: Array<{ month: string; memberMonths: number; paidCents: number; pmpmCents: number }>; memberMonths: number; paidCents: number; pmpmCents: number; benchmarkPmpmCents: number | null };
+  settlements: Array<{ id: string; period: number; termsVersion: number; createdAt: string; paymentCents: number }>;
+}
+
+export interface WaterfallStep {
+  step: string;
+  amountCents: number;
+  note: string;
+}
+
+export interface Settlement {
+  id: string;
+  contractId: string;
+  period: number;
+  termsVersion: number;
+  inputs: {
+    attributionRunId: string; riskRunId: string | null; members: number; memberMonths: number; meanRiskScore: string; runOutCutoff: string;
+    benchmarkCents: number; expenditureCents: number; truncationCapCents: number; truncatedMembers: number; qualityBps: number;
+    expenditureByMember: Record<string, number>;
+    terms: Record<string, unknown>;
+  };
+  outputs: { paymentCents: number; waterfall: WaterfallStep[]; [k: string]: unknown };
+  members: Record<string, { memberId: string; name: string }>;
+}
+
+export interface ContractMember {
+  contractId: string;
+  year: number;
+  member: { key: string; memberId: string; name: string; onRoster: boolean };
+  attribution: { step: string; orgId: string | null; explanation: { reason?: string; totals?: Array<{ orgId: string; allowedCents: number; services: number; lastService: string }>; services?: Array<{ claimId: string; line: number; code: string; date: string; npi: string; allowedCents: number }> } } | null;
+  risk: { current: MemberRisk | null; prior: MemberRisk | null };
+  claims: Array<{ id: string; kind: string; status: string; providerName: string; providerOrgId: string | null; serviceDate: string; receivedOn: string; paidCents: number; allowedCents: number; diagnoses: string[] }>;
+  paidCents: number;
+}
+
+export interface MemberRisk {
+  segment: string;
+  raw: string;
+  payment: string;
+  hccs: string[];
+  diagnoses: Array<{ code: string; ccs: string[]; note?: string }>;
+}
+
 const TOKEN_KEY = 'tandem.token';
 
 export class ApiError extends Error {
@@ -99,4 +168,9 @@ export const api = {
     return call<{ total: number; items: ClaimSummary[] }>(`/api/claims?${p.toString()}`);
   },
   claim: (id: string) => call<ClaimDetail>(`/api/claims/${encodeURIComponent(id)}`),
+  contracts: () => call<{ items: ContractItem[] }>('/api/contracts'),
+  contractOverview: (id: string, year: number) => call<ContractOverview>(`/api/contracts/${encodeURIComponent(id)}/overview?year=${year}`),
+  contractMember: (id: string, key: string, year: number) => call<ContractMember>(`/api/contracts/${encodeURIComponent(id)}/members/${encodeURIComponent(key)}?year=${year}`),
+  settlement: (id: string) => call<Settlement>(`/api/settlements/${encodeURIComponent(id)}`),
+  settle: (contractId: string, period: number) => call<Settlement>(`/api/contracts/${encodeURIComponent(contractId)}/settlements`, { method: 'POST', body: JSON.stringify({ period }) }),
 };

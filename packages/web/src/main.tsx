@@ -3,7 +3,10 @@ import { createRoot } from 'react-dom/client';
 import { api, ApiError, session, type User } from './api-client.ts';
 import { ClaimDetailPage } from './pages/claim-detail-page.tsx';
 import { ClaimsPage } from './pages/claims-page.tsx';
+import { ContractMemberPage } from './pages/contract-member-page.tsx';
+import { ContractsPage } from './pages/contracts-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
+import { SettlementPage } from './pages/settlement-page.tsx';
 import './styles.css';
 
 function useHashRoute(): string {
@@ -36,10 +39,24 @@ function App() {
   if (checking) return null;
   if (!user) return <LoginPage onSignedIn={setUser} />;
   const claimId = /^#\/claims\/(.+)$/.exec(hash)?.[1];
+  const member = /^#\/contracts\/([^/]+)\/(\d{4})\/members\/(.+)$/.exec(hash);
+  const contract = /^#\/contracts(?:\/([^/]+)(?:\/(\d{4}))?)?$/.exec(hash);
+  const settlementId = /^#\/settlements\/(.+)$/.exec(hash)?.[1];
+  const onContracts = hash.startsWith('#/contracts') || hash.startsWith('#/settlements');
+  const canSettle = user.org.type === 'payer' && (user.role === 'admin' || user.role === 'analyst');
+  const d = decodeURIComponent;
+  const page = member ? <ContractMemberPage contractId={d(member[1]!)} year={Number(member[2])} memberKey={d(member[3]!)} onError={onError} />
+    : contract ? <ContractsPage contractId={contract[1] ? d(contract[1]) : null} year={contract[2] ? Number(contract[2]) : null} canSettle={canSettle} onError={onError} />
+      : settlementId ? <SettlementPage id={d(settlementId)} onError={onError} />
+        : claimId ? <ClaimDetailPage id={d(claimId)} onError={onError} /> : <ClaimsPage onError={onError} />;
   return (
     <div className="app">
       <header className="top">
         <a href="#/" className="brand">Tandem</a>
+        <nav className="tabs">
+          <a href="#/" data-testid="nav-claims" className={onContracts ? '' : 'active'}>Claims</a>
+          <a href="#/contracts" data-testid="nav-contracts" className={onContracts ? 'active' : ''}>Contracts</a>
+        </nav>
         <span data-testid="current-org" className="org">
           {user.org.type === 'payer' ? 'Payer view' : 'Provider view'} — {user.org.name}
         </span>
@@ -47,7 +64,7 @@ function App() {
         <button data-testid="sign-out" onClick={signOut}>Sign out</button>
       </header>
       {error && <p className="error banner" role="alert">{error} <button onClick={() => setError(null)}>dismiss</button></p>}
-      <main>{claimId ? <ClaimDetailPage id={decodeURIComponent(claimId)} onError={onError} /> : <ClaimsPage onError={onError} />}</main>
+      <main>{page}</main>
     </div>
   );
 }

@@ -4,10 +4,11 @@ export function usd(cents: number): string {
   return `${cents < 0 ? '-' : ''}$${Math.floor(abs / 100).toLocaleString('en-US')}.${String(abs % 100).padStart(2, '0')}`;
 }
 
-/** Compact axis label: $12.3k, $1.2M (display only). */
+/** Compact axis label: $12.3k, -$1.2M (display only). */
 export function usdShort(cents: number): string {
-  const d = cents / 100;
-  if (d >= 1_000_000) return `$${(d / 1_000_000).toFixed(1)}M`;
-  if (d >= 1_000) return `$${(d / 1_000).toFixed(d >= 10_000 ? 0 : 1)}k`;
-  return `$${Math.round(d)}`;
+  const sign = cents < 0 ? '-' : '';
+  const d = Math.abs(cents) / 100;
+  if (d >= 1_000_000) return `${sign}$${(d / 1_000_000).toFixed(1)}M`;
+  if (d >= 1_000) return `${sign}$${(d / 1_000).toFixed(d >= 10_000 ? 0 : 1)}k`;
+  return `${sign}$${Math.round(d)}`;
 }

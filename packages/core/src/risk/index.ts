@@ -1,2 +1,3 @@
 export * from './hcc-model.ts';
 export * from './score-hcc.ts';
+export * from './recapture.ts';

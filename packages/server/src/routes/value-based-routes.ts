@@ -3,17 +3,23 @@
  * and one statement — identical for the payer and the provider organization.
  */
 import { TandemError } from '@tandem/core';
-import { getSettlement, listSettlements, visibleContracts } from '@tandem/store';
+import { attributionYears, getSettlement, listSettlements, visibleContracts } from '@tandem/store';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { access } from '../http/authenticate.ts';
+import { contractMember, contractOverview } from '../use-cases/contract-view.ts';
 import { settleContract } from '../use-cases/settle-contract.ts';
 
 export function valueBasedRoutes(app: FastifyInstance, deps: Deps) {
   app.get('/api/contracts', { schema: { summary: 'Contracts the caller is a party to' } }, async (request) => {
     const rows = await visibleContracts(deps.store.db, access(request));
-    return { items: rows.map((c) => ({ id: c.id, name: c.name, payerOrgId: c.payer_org_id, providerOrgId: c.provider_org_id, effectiveFrom: c.effective_from })) };
+    const years = await attributionYears(deps.store.db, [...new Set(rows.map((c) => c.payer_org_id))]);
+    return { items: rows.map((c) => ({ id: c.id, name: c.name, payerOrgId: c.payer_org_id, providerOrgId: c.provider_org_id, effectiveFrom: c.effective_from, years: years.get(c.payer_org_id) ?? [] })) };
   });
+  app.get<{ Params: { id: string }; Querystring: { year?: string } }>('/api/contracts/:id/overview', { schema: { summary: 'The shared view of a contract for a year: roster, risk, recapture, PMPM, settlements (identical for both parties)' } }, async (request) =>
+    contractOverview(deps, access(request), { contractId: request.params.id, year: yearParam(request.query.year) }));
+  app.get<{ Params: { id: string; key: string }; Querystring: { year?: string } }>('/api/contracts/:id/members/:key', { schema: { summary: "One roster member's attribution, risk explanation and claims of the year" } }, async (request) =>
+    contractMember(deps, access(request), { contractId: request.params.id, memberKey: request.params.key, year: yearParam(request.query.year) }));
   app.get<{ Params: { id: string } }>('/api/contracts/:id/settlements', { schema: { summary: 'Settlement runs of a contract (both parties)' } }, async (request) => {
     const rows = await listSettlements(deps.store.db, access(request), request.params.id);
     if (!rows) throw new TandemError('NOT_FOUND', `contract ${request.params.id}`);
@@ -29,4 +35,10 @@ export function valueBasedRoutes(app: FastifyInstance, deps: Deps) {
     if (!s) throw new TandemError('NOT_FOUND', `settlement ${request.params.id}`);
     return s;
   });
+}
+
+function yearParam(v: unknown): number {
+  const n = typeof v === 'string' && /^\d{4}$/.test(v) ? Number(v) : NaN;
+  if (!(n >= 2000 && n <= 2100)) throw new TandemError('INVALID_REQUEST', 'query parameter year must be a year, e.g. ?year=2026');
+  return n;
 }

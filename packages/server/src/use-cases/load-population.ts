@@ -66,16 +66,17 @@ export interface ClaimFile {
 
 /**
  * The population's claims as 837 interchanges of at most `claimsPerFile` claims each,
- * professional and institutional apart (837P and 837I are different guides).
+ * professional and institutional apart (837P and 837I are different guides). `claimOpts`
+ * (seed, year) generates another year of claims for the same members.
  */
-export function* claimFiles(opts: GeneratorOptions, registry: RegistryData, claimsPerFile = 5_000, firstControlNumber = 1): Generator<ClaimFile> {
+export function* claimFiles(opts: GeneratorOptions, registry: RegistryData, claimsPerFile = 5_000, firstControlNumber = 1, claimOpts: GeneratorOptions = opts): Generator<ClaimFile> {
   const providers = new Map<string, Organization>(registry.providers.filter((p) => p.npi).map((p) => [p.npi!, p]));
   const pending = { professional: [] as ReturnType<typeof claim837From>[], institutional: [] as ReturnType<typeof claim837From>[] };
   let control = firstControlNumber;
   const flush = (kind: 'professional' | 'institutional'): ClaimFile => {
     const claims = pending[kind];
     pending[kind] = [];
-    const text = write837(claims, { kind, senderId: 'TANDEMGEN', receiverId: registry.payer.payerCode ?? 'TANDEM', interchangeControlNumber: control++, date: new Date(Date.UTC(opts.year + 1, 0, 15)) });
+    const text = write837(claims, { kind, senderId: 'TANDEMGEN', receiverId: registry.payer.payerCode ?? 'TANDEM', interchangeControlNumber: control++, date: new Date(Date.UTC(claimOpts.year + 1, 0, 15)) });
     return { kind, text, claims: claims.length };
   };
   for (const chunk of generateMembers(opts, registry, 2_000)) {
@@ -83,7 +84,7 @@ export function* claimFiles(opts: GeneratorOptions, registry: RegistryData, clai
     for (const member of chunk.members) {
       const coverage = coverageOf.get(member.key);
       if (!coverage) continue;
-      for (const claim of generateClaimsForMember(opts, registry, member, coverage) as ClaimInput[]) {
+      for (const claim of generateClaimsForMember(claimOpts, registry, member, coverage) as ClaimInput[]) {
         pending[claim.kind].push(claim837From(claim, { payer: registry.payer, provider: claim.billingNpi ? (providers.get(claim.billingNpi) ?? null) : null, member }));
         if (pending[claim.kind].length >= claimsPerFile) yield flush(claim.kind);
       }

@@ -4,14 +4,24 @@
  * public by design (README "Demo accounts"); they exist only in databases seeded here.
  */
 import type { AccessContext, RegistryData } from '@tandem/core';
-import { insertUsers, listUsers, type UserRecord } from '@tandem/store';
+import { addContractTerms, insertUsers, listUsers, type UserRecord } from '@tandem/store';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Deps } from '../deps.ts';
 import { claimFiles, loadPopulation, type PopulationProgress } from './load-population.ts';
 import { runAttribution } from './run-attribution.ts';
 import { runRiskAdjustment } from './run-risk.ts';
 import { runRemittance } from './run-remittance.ts';
+import { settleContract } from './settle-contract.ts';
 import { submitClaims } from './submit-claims.ts';
+
+/**
+ * Demo value-based terms: MSSP-like one-sided shared savings (ENHANCED-track-like rates are
+ * two-sided; this is the BASIC level A shape), risk-adjusted, 90 days of run-out.
+ */
+export const DEMO_TERMS = {
+  type: 'shared-savings', track: 'one-sided', sharingRateBps: 4000, minimumSavingsRate: 'variable', savingsCapBps: 1000, qualityGateBps: 3000,
+  sequestrationBps: 200, benchmarkPmpmCents: 15_000, riskAdjust: true, truncationPercentileBps: 9900, runOutDays: 90, qualityBps: 8500,
+} as const;
 
 export const DEMO_PASSWORD = 'tandem-demo';
 
@@ -45,14 +55,16 @@ export async function demoAccounts(deps: Deps): Promise<DemoAccount[]> {
 /**
  * Generates `members` members and their year of claims, submits the claims as 837
  * files, pays all but the last file's claims in one remittance run (so the dashboard
- * shows both remitted and pending claims), then attributes the members for the year and
- * scores risk for the year after (so /fhir/Group and the risk tables have data).
+ * shows both remitted and pending claims), then attributes the members for the year, scores
+ * risk from both years' diagnoses, gives every contract shared-savings terms and settles two
+ * (so /fhir/Group, the contract pages, recapture and the waterfall have data).
  */
 export async function seedDemo(deps: Deps, opts: { members: number; seed: number; year: number }, onProgress?: (p: PopulationProgress) => void): Promise<{ claims: number; files: number }> {
   const registry = await loadPopulation(deps, opts, onProgress);
   await createDemoUsers(deps, registry);
   const ctx = systemContext(registry.payer.id);
-  const files = [...claimFiles(opts, registry, 2_500)];
+  // Last year's claims first (another seed: other diagnoses), so the recapture list has a year to compare with.
+  const files = [...claimFiles(opts, registry, 2_500, 9_001, { ...opts, seed: opts.seed + 1, year: opts.year - 1 }), ...claimFiles(opts, registry, 2_500)];
   const total = files.reduce((s, f) => s + f.claims, 0);
   let done = 0;
   for (const [i, f] of files.entries()) {
@@ -63,6 +75,9 @@ export async function seedDemo(deps: Deps, opts: { members: number; seed: number
     onProgress?.({ phase: 'claims', done, total });
   }
   await runAttribution(deps, ctx, { year: opts.year });
+  await runRiskAdjustment(deps, ctx, { paymentYear: opts.year });
   await runRiskAdjustment(deps, ctx, { paymentYear: opts.year + 1 });
+  for (const c of registry.contracts) await addContractTerms(deps.store.db, c.id, `${opts.year}-01-01`, { ...DEMO_TERMS });
+  for (const c of registry.contracts.slice(0, 2)) await settleContract(deps, ctx, { contractId: c.id, period: opts.year });
   return { claims: total, files: files.length };
 }

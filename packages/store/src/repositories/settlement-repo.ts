@@ -96,5 +96,13 @@ export async function getSettlement(db: Db, ctx: AccessContext, id: string) {
   if (!row || !(await visibleContracts(db, ctx)).some((c) => c.id === row.contract_id)) return null;
   const inputs = row.inputs as { expenditureByMember?: Record<string, number> };
   await recordAudit(db, ctx, { action: 'read', resourceType: 'SettlementRun', resourceId: id, memberKeys: Object.keys(inputs.expenditureByMember ?? {}) });
-  return { id: row.id, contractId: row.contract_id, period: row.period, termsVersion: row.terms_version, inputs: row.inputs, outputs: row.outputs };
+  const keys = Object.keys(inputs.expenditureByMember ?? {});
+  // Who the keys are, for the drill-down (member id and name; not part of the stored snapshot).
+  const people = keys.length
+    ? await db.selectFrom('member').select(['key', 'member_id', 'first_name', 'last_name']).where(sql<boolean>`key in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))`).orderBy('key').execute()
+    : [];
+  return {
+    id: row.id, contractId: row.contract_id, period: row.period, termsVersion: row.terms_version, inputs: row.inputs, outputs: row.outputs,
+    members: Object.fromEntries(people.map((p) => [p.key, { memberId: p.member_id, name: `${p.first_name} ${p.last_name}`.trim() }])),
+  };
 }
