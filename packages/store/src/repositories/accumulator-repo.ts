@@ -17,7 +17,7 @@ export async function lockAccumulators(trx: Db, keys: readonly string[]): Promis
             on conflict (key) do nothing`.execute(trx);
   const rows = await sql<{ key: string; deductible_cents: number; oop_cents: number }>`
     select key, deductible_cents, oop_cents from accumulator
-    where key in (select jsonb_array_elements_text(${json}::jsonb)) order by key for update`.execute(trx);
+    where key = any(array(select jsonb_array_elements_text(${json}::jsonb))) order by key for update`.execute(trx);
   return rows.rows.map((r) => [r.key, { deductibleCents: Number(r.deductible_cents), oopCents: Number(r.oop_cents) }]);
 }
 

@@ -40,7 +40,7 @@ export async function findOriginals(db: Db, keys: readonly string[]): Promise<Ma
   if (keys.length === 0) return out;
   const rows = await sql<{ id: string; dedupe_key: string }>`
     select id, dedupe_key from claim
-    where dedupe_key in (select jsonb_array_elements_text(${JSON.stringify([...new Set(keys)])}::jsonb)) and duplicate_of is null`.execute(db);
+    where dedupe_key = any(array(select jsonb_array_elements_text(${JSON.stringify([...new Set(keys)])}::jsonb))) and duplicate_of is null`.execute(db);
   for (const r of rows.rows) out.set(r.dedupe_key, r.id);
   return out;
 }

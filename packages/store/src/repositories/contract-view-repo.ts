@@ -9,7 +9,12 @@ import { sql } from 'kysely';
 import type { Db } from '../open-database.ts';
 import { previousAssignments } from './attribution-repo.ts';
 
-const keysParam = (members: readonly string[]) => sql<boolean>`member_key in (select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb))`;
+/**
+ * `= any(array(select …))`, not `in (select …)`: with fresh, unanalyzed tables the planner
+ * guessed a nested loop that re-ran the JSON expansion per claim row (3.4 s instead of 23 ms
+ * for 3,000 members); an array is built once and probed through the index.
+ */
+const keysParam = (members: readonly string[]) => sql<boolean>`member_key = any(array(select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb)))`;
 
 /** The contract when the caller is its payer or its provider organization, else null. */
 export async function contractOfParty(db: Db, ctx: AccessContext, id: string) {
@@ -66,7 +71,7 @@ export async function rosterOfYear(db: Db, payerId: string, providerOrgId: strin
   const mine = new Set(members.map((m) => m.key));
   const lostKeys = [...previous].filter(([k, org]) => org === providerOrgId && !mine.has(k)).map(([k]) => k).sort();
   const lost = lostKeys.length
-    ? await db.selectFrom('member').select(['key', 'member_id', 'first_name', 'last_name']).where(sql<boolean>`key in (select jsonb_array_elements_text(${JSON.stringify(lostKeys)}::jsonb))`).orderBy('key').execute()
+    ? await db.selectFrom('member').select(['key', 'member_id', 'first_name', 'last_name']).where(sql<boolean>`key = any(array(select jsonb_array_elements_text(${JSON.stringify(lostKeys)}::jsonb)))`).orderBy('key').execute()
     : [];
   return { runId: run.id, createdAt: run.at, firstRun: previous.size === 0, members, dropped: lost.map((m) => ({ key: m.key, memberId: m.member_id, name: `${m.first_name} ${m.last_name}`.trim() })) };
 }
@@ -101,7 +106,7 @@ export async function monthlyCost(db: Db, payerId: string, members: readonly str
         select distinct c.member_key, m.month
         from coverage c
         cross join lateral generate_series(date_trunc('month', greatest(c.effective_from, ${from}::date)), least(coalesce(c.effective_to, ${to}::date), ${to}::date), interval '1 month') as m(month)
-        where c.member_key in (select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb)) and m.month >= c.effective_from and m.month <= coalesce(c.effective_to, ${to}::date)
+        where c.member_key = any(array(select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb))) and m.month >= c.effective_from and m.month <= coalesce(c.effective_to, ${to}::date)
       ) x group by 1`.execute(db);
     for (const r of mm.rows) months.get(r.month)!.memberMonths = Number(r.n);
     const paid = await db
@@ -150,12 +155,12 @@ export async function memberYearTotals(db: Db, payerId: string, keys: readonly s
     paid as (
       select member_key, sum(paid_cents) as paid from claim
       where payer_org_id = ${payerId} and status <> 'duplicate' and service_date_from between ${from}::date and ${to}::date
-        and member_key in (select member_key from k) group by member_key),
+        and member_key = any(array(select member_key from k)) group by member_key),
     mm as (
       select member_key, count(*) as months from (
         select distinct c.member_key, m.month from coverage c
         cross join lateral generate_series(date_trunc('month', greatest(c.effective_from, ${from}::date)), least(coalesce(c.effective_to, ${to}::date), ${to}::date), interval '1 month') as m(month)
-        where c.member_key in (select member_key from k) and m.month >= c.effective_from and m.month <= coalesce(c.effective_to, ${to}::date)) x
+        where c.member_key = any(array(select member_key from k)) and m.month >= c.effective_from and m.month <= coalesce(c.effective_to, ${to}::date)) x
       group by member_key)
     select k.member_key, coalesce(paid.paid, 0) as paid, coalesce(mm.months, 0) as months from k left join paid using (member_key) left join mm using (member_key)`.execute(db);
   for (const r of rows.rows) out.set(r.member_key, { paidCents: Number(r.paid), memberMonths: Number(r.months) });

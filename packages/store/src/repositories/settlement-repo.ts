@@ -39,7 +39,7 @@ export async function memberMonths(db: Db, members: readonly string[], from: str
       select distinct c.member_key, m.month
       from coverage c
       cross join lateral generate_series(date_trunc('month', greatest(c.effective_from, ${from}::date)), least(coalesce(c.effective_to, ${to}::date), ${to}::date), interval '1 month') as m(month)
-      where c.member_key in (select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb)) and m.month >= c.effective_from and m.month <= coalesce(c.effective_to, ${to}::date)
+      where c.member_key = any(array(select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb))) and m.month >= c.effective_from and m.month <= coalesce(c.effective_to, ${to}::date)
     ) x`.execute(db);
   return Number(r.rows[0]?.n ?? 0);
 }
@@ -51,7 +51,7 @@ export async function expenditureByMember(db: Db, payerId: string, members: read
     .selectFrom('claim')
     .select(['member_key', (eb) => eb.fn.sum<string>('paid_cents').as('paid'), (eb) => eb.fn.countAll<string>().as('claims')])
     .where('payer_org_id', '=', payerId)
-    .where(sql<boolean>`member_key in (select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb))`)
+    .where(sql<boolean>`member_key = any(array(select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb)))`)
     .where('status', '<>', 'duplicate')
     .where('service_date_from', '>=', from)
     .where('service_date_from', '<=', to)
@@ -65,7 +65,7 @@ export async function expenditureByMember(db: Db, payerId: string, members: read
 export async function rosterRiskScores(db: Db, payerId: string, paymentYear: number, members: readonly string[]): Promise<{ runId: string; scores: string[] } | null> {
   const run = await db.selectFrom('risk_run').select('id').where('payer_org_id', '=', payerId).where('payment_year', '=', paymentYear).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
   if (!run || members.length === 0) return run ? { runId: run.id, scores: [] } : null;
-  const rows = await db.selectFrom('risk_score').select([sql<string>`payment_score::text`.as('score')]).where('run_id', '=', run.id).where(sql<boolean>`member_key in (select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb))`).orderBy('member_key').execute();
+  const rows = await db.selectFrom('risk_score').select([sql<string>`payment_score::text`.as('score')]).where('run_id', '=', run.id).where(sql<boolean>`member_key = any(array(select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb)))`).orderBy('member_key').execute();
   return { runId: run.id, scores: rows.map((r) => r.score) };
 }
 
@@ -99,7 +99,7 @@ export async function getSettlement(db: Db, ctx: AccessContext, id: string) {
   const keys = Object.keys(inputs.expenditureByMember ?? {});
   // Who the keys are, for the drill-down (member id and name; not part of the stored snapshot).
   const people = keys.length
-    ? await db.selectFrom('member').select(['key', 'member_id', 'first_name', 'last_name']).where(sql<boolean>`key in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))`).orderBy('key').execute()
+    ? await db.selectFrom('member').select(['key', 'member_id', 'first_name', 'last_name']).where(sql<boolean>`key = any(array(select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)))`).orderBy('key').execute()
     : [];
   return {
     id: row.id, contractId: row.contract_id, period: row.period, termsVersion: row.terms_version, inputs: row.inputs, outputs: row.outputs,
