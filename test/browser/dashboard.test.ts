@@ -88,13 +88,13 @@ describe('dashboard in Chromium', () => {
     await page.getByTestId('contract-overview').waitFor();
     if (contractName) {
       await page.getByTestId('contract-select').selectOption({ label: contractName });
-      await expect.poll(async () => page.getByTestId('contract-select').evaluate((e) => (e as HTMLSelectElement).selectedOptions[0]!.text)).toBe(contractName);
+      await expect.poll(async () => page.getByTestId('contract-select').evaluate((e) => (e as unknown as { selectedOptions: ArrayLike<{ text: string }> }).selectedOptions[0]!.text)).toBe(contractName);
       await page.getByTestId('contract-overview').waitFor();
     }
     await page.getByTestId('roster-row').first().waitFor();
     const text = async (id: string) => (await page.getByTestId(id).textContent())!.trim();
     return {
-      contract: await page.getByTestId('contract-select').evaluate((e) => (e as HTMLSelectElement).selectedOptions[0]!.text),
+      contract: await page.getByTestId('contract-select').evaluate((e) => (e as unknown as { selectedOptions: ArrayLike<{ text: string }> }).selectedOptions[0]!.text),
       members: await text('stat-members'), memberMonths: await text('stat-member-months'), pmpm: await text('stat-pmpm'), benchmark: await text('stat-benchmark-pmpm'),
       risk: await text('stat-risk'), recapture: await text('stat-recapture'), roster: await page.getByTestId('roster').textContent(), recaptureList: await page.getByTestId('recapture').textContent(),
     };

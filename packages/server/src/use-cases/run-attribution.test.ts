@@ -3,8 +3,9 @@
  * office visit, step 2 by a visit without a known primary care practitioner, voluntary
  * alignment winning on the next run, and the roster change it makes.
  */
-import { aClaim, aLine, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
+import { aClaim, aLine, CONTRACT, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
 import { makeNpi } from '@tandem/core';
+import { addContractTerms } from '@tandem/store';
 import { write837 } from '@tandem/x12';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claim837From } from '../exchange/claim-to-837.ts';
@@ -65,5 +66,19 @@ describe(`attribution run on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite
     expect((await get(riverside, '/fhir/Group?_count=x')).statusCode).toBe(400);
     const audit = await t.deps.store.db.selectFrom('audit_event').select(['resource_type', 'member_keys']).where('resource_type', '=', 'Group').execute();
     expect(audit.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('takes its parameters from the contracts\' terms, names them on the run, and refuses contracts that disagree', async () => {
+    const db = t.deps.store.db;
+    // Only 99215 counts as primary care under these terms: the 99214 and 99213 visits no longer qualify.
+    await addContractTerms(db, CONTRACT.id, '2026-01-01', { type: 'shared-savings', attribution: { primaryCareCodes: ['99215'] } });
+    const run = await runAttribution(t.deps, systemContext(PAYER.id), { year: 2026 });
+    expect(run.byStep).toEqual({ voluntary: 1, 'primary-care-practitioner': 0, specialist: 0, none: 1 });
+    const stored = await db.selectFrom('attribution_run').select('method').where('id', '=', run.id).executeTakeFirstOrThrow();
+    expect(stored.method).toBe(`MSSP 42 CFR 425.402; parameters from ${CONTRACT.id} terms v1`);
+    await addContractTerms(db, 'ct-2', '2026-01-01', { type: 'shared-savings', attribution: { primaryCareCodes: ['99213'] } });
+    await expect(runAttribution(t.deps, systemContext(PAYER.id), { year: 2026 })).rejects.toThrow(/different attribution parameters \(ct-1 terms v1, ct-2 terms v1\)/);
+    await addContractTerms(db, 'ct-2', '2026-01-01', { type: 'shared-savings', attribution: { primaryCareCodes: ['9921'] } });
+    await expect(runAttribution(t.deps, systemContext(PAYER.id), { year: 2026 })).rejects.toThrow(/ct-2 terms v2: attribution.primaryCareCodes must be/);
   });
 });

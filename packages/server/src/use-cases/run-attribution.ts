@@ -5,8 +5,8 @@
  * Retrospective window = the performance year; prospective = the 12 months ending
  * September 30 of the year before (CMS's offset assignment window).
  */
-import { attributeMembers, MSSP_DEFAULTS, rosterChanges, TandemError, type AccessContext, type AttributionStep, type RosterChange } from '@tandem/core';
-import { attributionEligible, attributionServices, insertAttributionRun, previousAssignments, recordAudit, reserveNumbers, voluntaryAlignments, type Db } from '@tandem/store';
+import { attributeMembers, MSSP_DEFAULTS, rosterChanges, TandemError, type AccessContext, type AttributionParameters, type AttributionStep, type RosterChange } from '@tandem/core';
+import { attributionEligible, attributionServices, insertAttributionRun, previousAssignments, recordAudit, reserveNumbers, termsInEffect, voluntaryAlignments, type Db } from '@tandem/store';
 import type { Deps } from '../deps.ts';
 
 export type WindowKind = 'retrospective' | 'prospective';
@@ -32,13 +32,14 @@ export async function runAttribution(deps: Deps, ctx: AccessContext, opts: { yea
   const { from, to } = attributionWindow(opts.year, kind);
   const db = deps.store.db;
   const eligible = await attributionEligible(db, ctx.orgId, from, to);
-  const services = await attributionServices(db, ctx.orgId, from, to, MSSP_DEFAULTS.primaryCareCodes);
+  const { parameters, source } = await attributionParameters(db, ctx.orgId, to);
+  const services = await attributionServices(db, ctx.orgId, from, to, parameters.primaryCareCodes);
   const voluntary = await voluntaryAlignments(db, ctx.orgId, to);
-  const assigned = attributeMembers(eligible, services, voluntary);
+  const assigned = attributeMembers(eligible, services, voluntary, parameters);
   const { id, previous } = await db.transaction().execute(async (trx) => {
     const n = await reserveNumbers(trx as Db, 'attribution-run', 1);
     const runId = `attr-${String(n).padStart(6, '0')}`;
-    await insertAttributionRun(trx as Db, { id: runId, payerOrgId: ctx.orgId, windowKind: kind, windowFrom: from, windowTo: to, method: 'MSSP 42 CFR 425.402' },
+    await insertAttributionRun(trx as Db, { id: runId, payerOrgId: ctx.orgId, windowKind: kind, windowFrom: from, windowTo: to, method: `MSSP 42 CFR 425.402${source ? `; parameters from ${source}` : ''}` },
       assigned.map((a) => ({ memberKey: a.memberKey, orgId: a.orgId, step: a.step, explanation: { reason: a.reason, totals: a.totals, services: a.services.map((s) => ({ claimId: s.claimId, line: s.lineNumber, code: s.procedureCode, date: s.serviceDate, npi: s.practitionerNpi, allowedCents: s.allowedCents })) } })));
     await recordAudit(trx as Db, ctx, { action: 'create', resourceType: 'AttributionRun', resourceId: runId, detail: { windowKind: kind, from, to, members: assigned.length } });
     return { id: runId, previous: await previousAssignments(trx as Db, ctx.orgId, kind, runId) };
@@ -57,4 +58,39 @@ export async function runAttribution(deps: Deps, ctx: AccessContext, opts: { yea
       dropped: changes.filter((x) => x.from === c.provider_org_id && x.change === 'dropped').length,
     })),
   };
+}
+
+/**
+ * Attribution parameters are contract data: a contract's terms may carry
+ * `"attribution": {"primaryCareCodes": [...], "primaryCareTaxonomies": [...]}` (either list
+ * replaces the MSSP default). One run assigns each member once, so the payer's contracts in
+ * effect must agree; the run names the terms it took them from.
+ */
+export async function attributionParameters(db: Db, payerId: string, asOf: string): Promise<{ parameters: AttributionParameters; source: string | null }> {
+  const contracts = await db.selectFrom('contract').select('id').where('payer_org_id', '=', payerId).orderBy('id').execute();
+  const found: Array<{ key: string; source: string; parameters: AttributionParameters }> = [];
+  for (const c of contracts) {
+    const row = await termsInEffect(db, c.id, asOf);
+    const raw = (row?.terms as { attribution?: unknown } | undefined)?.attribution;
+    if (raw === undefined) continue;
+    const parameters = parseAttributionParameters(raw, `contract ${c.id} terms v${row!.version}`);
+    found.push({ key: JSON.stringify([[...parameters.primaryCareCodes].sort(), [...parameters.primaryCareTaxonomies].sort()]), source: `${c.id} terms v${row!.version}`, parameters });
+  }
+  if (found.length === 0) return { parameters: MSSP_DEFAULTS, source: null };
+  const distinct = [...new Set(found.map((f) => f.key))];
+  if (distinct.length > 1) throw new TandemError('INVALID_REQUEST', `contracts carry different attribution parameters (${found.map((f) => f.source).join(', ')}); one run assigns each member once — give them the same parameters`);
+  return { parameters: found[0]!.parameters, source: found.map((f) => f.source).join(', ') };
+}
+
+function parseAttributionParameters(raw: unknown, where: string): AttributionParameters {
+  const o = (raw ?? {}) as Record<string, unknown>;
+  const list = (name: string, re: RegExp): string[] | undefined => {
+    const v = o[name];
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string' && re.test(x))) throw new TandemError('INVALID_REQUEST', `${where}: attribution.${name} must be a non-empty list of codes matching ${re}`);
+    return v as string[];
+  };
+  const codes = list('primaryCareCodes', /^[A-Z0-9]{5}$/);
+  const taxonomies = list('primaryCareTaxonomies', /^[0-9A-Z]{4,9}X?$/);
+  return { primaryCareCodes: codes ? new Set(codes) : MSSP_DEFAULTS.primaryCareCodes, primaryCareTaxonomies: taxonomies ?? MSSP_DEFAULTS.primaryCareTaxonomies };
 }
