@@ -64,6 +64,15 @@ describe(`tandem risk run and attribute on ${process.env.DATABASE_URL ? 'Postgre
       const bt = await runCli(['contract', 'terms', '--contract', contract, '--file', badTerms], e.env);
       expect(bt.code).not.toBe(0);
       expect(bt.stderr).toMatch(/terms\.track must be/);
+      // Recapture needs last year's scores too: refused with the reason, then listed.
+      const noPrior = await runCli(['risk', 'recapture', '--contract', contract, '--year', '2026'], e.env);
+      expect(noPrior.code).toBe(1);
+      expect(noPrior.stderr).toMatch(/needs risk runs for payment years 2026 and 2027/);
+      expect((await runCli(['risk', 'run', '--year', '2026'], e.env)).code).toBe(0);
+      const rc = await runCli(['risk', 'recapture', '--contract', contract, '--year', '2026', '--json'], e.env);
+      expect(rc.code, rc.stderr).toBe(0);
+      // The population has no 2025 claims, so nothing coded last year can be missing this year.
+      expect(JSON.parse(rc.stdout)).toMatchObject({ available: true, gaps: [] });
     } finally {
       await e.dispose();
     }

@@ -1,8 +1,9 @@
 /**
- * `tandem risk score` — one CMS-HCC V28 score with every term explained, no database needed.
+ * `tandem risk score` — one CMS-HCC V28 score with every term explained, no database needed;
+ * `tandem risk run` scores the population; `tandem risk recapture` lists a contract's gaps.
  */
 import { HCC_SEGMENTS, scoreHcc, type HccSegment } from '@tandem/core';
-import { HCC_PARAMETERS_DEFAULT, loadHccV28, runRiskAdjustment, silentLogger, systemContext } from '@tandem/server';
+import { contractOverview, HCC_PARAMETERS_DEFAULT, loadHccV28, runRiskAdjustment, silentLogger, systemContext } from '@tandem/server';
 import { defaultPayerId } from '@tandem/store';
 import { CliError, EXIT, readConfig } from '../config.ts';
 import { withStore } from '../local-store.ts';
@@ -76,6 +77,28 @@ export function riskCommand(program: Command): void {
         `mean raw score ${summary.meanRaw}, mean payment score ${summary.meanPayment}`,
         ...(summary.topHccs.length ? ['most frequent HCCs:', ...summary.topHccs.map((h) => `  HCC${h.hcc.padEnd(4)} ${String(h.members).padStart(7)}  ${h.label}`)] : []),
       ];
+      process.stdout.write(`${out.join('\n')}\n`);
+    });
+  risk
+    .command('recapture')
+    .description("a contract's recapture list: chronic HCCs its members had coded last year that no claim has supported this year (needs risk runs for --year and --year + 1)")
+    .requiredOption('--contract <id>', 'contract id (the attributed provider organization)')
+    .requiredOption('--year <YYYY>', 'performance year (this year)', intOption('--year', 2000, 2100))
+    .option('--json', 'print the list as JSON')
+    .action(async (o: { contract: string; year: number; json?: boolean }) => {
+      const r = await withStore(readConfig(), async (store) => {
+        const payerId = await defaultPayerId(store.db);
+        if (!payerId) throw new CliError('no payer is configured in this database: run `tandem generate --members N` first', EXIT.FAILURE);
+        const o2 = await contractOverview({ store, clock: () => new Date(), log: silentLogger }, systemContext(payerId), { contractId: o.contract, year: o.year });
+        return { contract: o2.contract, ...o2.recapture };
+      });
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+        return;
+      }
+      if (!r.available) throw new CliError(`no recapture list for ${o.year}: ${r.note}`, EXIT.FAILURE);
+      const out = [`${r.contract.name} (${r.contract.providerName}): ${r.gaps.length} HCCs for ${r.members} members, raw score ${r.rawAtStake} at stake — ${r.note}`];
+      for (const g of r.gaps) out.push(`  ${g.memberId.padEnd(14)} HCC${g.hcc.padEnd(4)} ${g.coefficient}  ${g.label}${g.codedThisYearAs ? ` (coded this year as HCC${g.codedThisYearAs})` : ''}  last year: ${g.priorDiagnoses.join(', ')}`);
       process.stdout.write(`${out.join('\n')}\n`);
     });
 }
