@@ -79,7 +79,7 @@ async function main() {
   console.log(`anchor  read only (services ${services.length}, dx claims ${dx.length}, spend ${spend.size})   ${anchorSecs.toFixed(1)} s  (peak RSS ${mib(anchorPeak)})`);
   console.log(`tandem  attribution (${attr.members} members, ${attr.members - attr.byStep.none} assigned)   ${attrSecs.toFixed(1)} s`);
   console.log(`tandem  risk run (${risk.members} MA members scored)   ${riskSecs.toFixed(1)} s`);
-  console.log(`tandem  settlement of ${settled.length} contracts (${settled.reduce((s, x) => s + x.inputs.members, 0)} members)   ${settleSecs.toFixed(1)} s`);
+  console.log(`tandem  settlement of ${settled.length} contracts (${settled.reduce((s, x) => s + ('members' in x.inputs ? x.inputs.members : 0), 0)} members)   ${settleSecs.toFixed(1)} s`);
   console.log(`tandem  attribution + risk + settlement   ${total.toFixed(1)} s  (goal < 30 s; peak RSS ${mib(peakRss)})`);
 }
 

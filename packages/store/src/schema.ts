@@ -138,6 +138,10 @@ export interface ClaimTable {
   duplicate_of: string | null;
   provenance: Json<Record<string, unknown>>;
   remittance_id: string | null;
+  /** 'adjudicated' by Tandem, or 'imported' with its amounts as given (migration 005). */
+  origin: Generated<'adjudicated' | 'imported'>;
+  /** MS-DRG (bundled-episode triggers). */
+  drg_code: string | null;
 }
 export interface ClaimLineTable {
   claim_id: string;

@@ -100,13 +100,20 @@ export interface Settlement {
   contractId: string;
   period: number;
   termsVersion: number;
+  type: 'shared-savings' | 'capitation' | 'bundles';
+  /** Shared savings: benchmark, expenditure, truncation; capitation: member months; bundles: episodes. */
   inputs: {
-    attributionRunId: string; riskRunId: string | null; members: number; memberMonths: number; meanRiskScore: string; runOutCutoff: string;
-    benchmarkCents: number; expenditureCents: number; truncationCapCents: number; truncatedMembers: number; qualityBps: number;
-    expenditureByMember: Record<string, number>;
+    attributionRunId?: string; riskRunId?: string | null; members?: number; memberMonths?: number; meanRiskScore?: string; runOutCutoff?: string;
+    benchmarkCents?: number; expenditureCents?: number; truncationCapCents?: number; truncatedMembers?: number; qualityBps: number;
+    expenditureByMember?: Record<string, number>;
+    memberMonthsByMember?: Record<string, number>;
+    episodes?: number;
     terms: Record<string, unknown>;
   };
-  outputs: { paymentCents: number; waterfall: WaterfallStep[]; [k: string]: unknown };
+  outputs: {
+    paymentCents: number; waterfall: WaterfallStep[];
+    episodes?: Array<{ memberKey: string; trigger: { code: string; kind: string; label?: string }; anchorClaimId: string; from: string; to: string; claims: Array<{ claimId: string; paidCents: number }>; actualCents: number; targetCents: number; varianceCents: number }>;
+  };
   members: Record<string, { memberId: string; name: string }>;
 }
 

@@ -42,7 +42,7 @@ export function settleCommands(program: Command): void {
     });
   program
     .command('settle')
-    .description('settle a contract for a performance year: benchmark → expenditure → savings → MSR → sharing → quality → cap → sequestration → payment')
+    .description('settle a contract for a performance year under its terms (shared savings, capitation or bundled episodes) and print the waterfall')
     .requiredOption('--contract <id>', 'contract id')
     .requiredOption('--period <YYYY>', 'performance year', intOption('--period', 2000, 2100))
     .option('--json', 'print the statement (inputs, waterfall, per-member expenditure) as JSON')
@@ -56,13 +56,15 @@ export function settleCommands(program: Command): void {
         process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
         return;
       }
-      const out = [
-        `settlement ${s.id}: contract ${s.contractId}, ${s.period}, terms version ${s.termsVersion}`,
-        `  ${s.inputs.members} attributed members (${s.inputs.attributionRunId}), ${s.inputs.memberMonths} member months, mean risk score ${s.inputs.meanRiskScore}${s.inputs.riskRunId ? ` (${s.inputs.riskRunId})` : ''}`,
-        `  claims received by ${s.inputs.runOutCutoff}; ${s.inputs.truncatedMembers} member(s) truncated at ${formatCents(s.inputs.truncationCapCents)}`,
-        '',
-        ...s.outputs.waterfall.map((w) => `  ${w.step.padEnd(22)} ${formatCents(w.amountCents).padStart(18)}   ${w.note}`),
-      ];
+      const head = `settlement ${s.id}: contract ${s.contractId}, ${s.period}, ${s.type}, terms version ${s.termsVersion}`;
+      const detail = s.type === 'shared-savings'
+        ? [`  ${s.inputs.members} attributed members (${s.inputs.attributionRunId}), ${s.inputs.memberMonths} member months, mean risk score ${s.inputs.meanRiskScore}${s.inputs.riskRunId ? ` (${s.inputs.riskRunId})` : ''}`,
+          `  claims received by ${s.inputs.runOutCutoff}; ${s.inputs.truncatedMembers} member(s) truncated at ${formatCents(s.inputs.truncationCapCents)}`]
+        : s.type === 'capitation'
+          ? [`  ${s.inputs.members} attributed members (${s.inputs.attributionRunId}), ${s.inputs.memberMonths} member months, mean risk score ${s.inputs.meanRiskScore}${s.inputs.riskRunId ? ` (${s.inputs.riskRunId})` : ''}, quality ${(s.inputs.qualityBps / 100).toFixed(2)} %`]
+          : [`  ${s.inputs.episodes} episodes (${Object.keys(s.inputs.expenditureByMember).length} members), claims received by ${s.inputs.runOutCutoff}`,
+            ...s.outputs.episodes.slice(0, 20).map((e) => `    ${e.memberKey.padEnd(14)} ${e.trigger.kind} ${e.trigger.code} ${e.from}–${e.to}  target ${formatCents(e.targetCents)}  actual ${formatCents(e.actualCents)} (${e.claims.length} claims)`)];
+      const out = [head, ...detail, '', ...s.outputs.waterfall.map((w) => `  ${w.step.padEnd(22)} ${formatCents(w.amountCents).padStart(18)}   ${w.note}`)];
       process.stdout.write(`${out.join('\n')}\n`);
     });
 }

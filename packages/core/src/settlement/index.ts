@@ -1,1 +1,3 @@
 export * from './shared-savings.ts';
+export * from './capitation.ts';
+export * from './bundles.ts';

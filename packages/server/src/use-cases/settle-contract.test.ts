@@ -39,6 +39,7 @@ describe(`contract settlement on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PG
     await runAttribution(t.deps, ctx, { year: 2026 });
 
     const s = await settleContract(t.deps, ctx, { contractId: CONTRACT.id, period: 2026 });
+    if (s.type !== 'shared-savings') throw new Error(`expected a shared-savings statement, got ${s.type}`);
     const paid = await t.deps.store.db.selectFrom('claim').select('paid_cents').where('member_key', '=', MEMBER.key).execute();
     const expenditure = paid.reduce((x, r) => x + Number(r.paid_cents), 0);
     expect(s.inputs).toMatchObject({ members: 1, memberMonths: 12, benchmarkCents: 600_000, expenditureCents: expenditure, expenditureByMember: { [MEMBER.key]: expenditure } });

@@ -3,6 +3,7 @@ import * as m001 from './001-initial.ts';
 import * as m002 from './002-risk.ts';
 import * as m003 from './003-attribution.ts';
 import * as m004 from './004-settlement.ts';
+import * as m005 from './005-imported-claims.ts';
 
 /** Migrations are code, listed here in order; the same set runs on PGlite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-risk': m002,
   '003-attribution': m003,
   '004-settlement': m004,
+  '005-imported-claims': m005,
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -58,6 +58,8 @@ export async function insertClaims(trx: Db, submissionId: string, receivedAt: st
       billed_cents: c.result.billedCents, allowed_cents: c.result.allowedCents, paid_cents: c.result.paidCents,
       patient_resp_cents: c.result.patientRespCents, dedupe_key: c.dedupeKey, duplicate_of: c.duplicateOf,
       provenance: c.result.provenance, remittance_id: null,
+      // 837I sends the MS-DRG as an HI composite with qualifier DR.
+      drg_code: c.input.diagnoses.find((d) => d.qualifier === 'DR')?.code ?? null,
   }));
   await insertJsonRows(trx, 'claim', Object.keys(claimRows[0]!), claimRows);
   const lineRows = claims.flatMap((c) =>

@@ -44,6 +44,40 @@ export async function memberMonths(db: Db, members: readonly string[], from: str
   return Number(r.rows[0]?.n ?? 0);
 }
 
+/** Member months of coverage within [from, to] per member (a month counts when covered on its first day). */
+export async function memberMonthsByMember(db: Db, members: readonly string[], from: string, to: string): Promise<Map<string, number>> {
+  if (members.length === 0) return new Map();
+  const r = await sql<{ member_key: string; n: string }>`
+    select member_key, count(*) as n from (
+      select distinct c.member_key, m.month
+      from coverage c
+      cross join lateral generate_series(date_trunc('month', greatest(c.effective_from, ${from}::date)), least(coalesce(c.effective_to, ${to}::date), ${to}::date), interval '1 month') as m(month)
+      where c.member_key = any(array(select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb))) and m.month >= c.effective_from and m.month <= coalesce(c.effective_to, ${to}::date)
+    ) x group by member_key`.execute(db);
+  return new Map(r.rows.map((x) => [x.member_key, Number(x.n)]));
+}
+
+/**
+ * Claims for bundled episodes: every claim (duplicates excluded) with service in
+ * [from, lastDay] received by `cutoff`, of the members who have a claim billed by `orgId`
+ * with service in [from, to]; `anchorable` marks the organization's own claims (only they
+ * open episodes). Line procedure codes and the MS-DRG come along as trigger candidates.
+ */
+export async function episodeClaims(db: Db, payerId: string, orgId: string, from: string, to: string, lastDay: string, cutoff: string) {
+  const rows = await sql<{ id: string; member_key: string; service_from: string; drg_code: string | null; paid_cents: string; provider_org_id: string | null; procedures: string[] }>`
+    with m as (
+      select distinct member_key from claim
+      where payer_org_id = ${payerId} and provider_org_id = ${orgId} and member_key is not null and status <> 'duplicate'
+        and service_date_from between ${from}::date and ${to}::date)
+    select c.id, c.member_key, to_char(c.service_date_from, 'YYYY-MM-DD') as service_from, c.drg_code, c.paid_cents, c.provider_org_id,
+      coalesce((select json_agg(l.procedure_code order by l.line_number) from claim_line l where l.claim_id = c.id and l.procedure_code is not null), '[]'::json) as procedures
+    from claim c
+    where c.payer_org_id = ${payerId} and c.member_key in (select member_key from m) and c.status <> 'duplicate'
+      and c.service_date_from between ${from}::date and ${lastDay}::date and c.received_at < (${cutoff}::date + 1)
+    order by c.member_key, c.service_date_from, c.id`.execute(db);
+  return rows.rows.map((r) => ({ claimId: r.id, memberKey: r.member_key, serviceFrom: r.service_from, drg: r.drg_code, procedureCodes: r.procedures, paidCents: Number(r.paid_cents), anchorable: r.provider_org_id === orgId }));
+}
+
 /** Paid cents per member for claims with service in [from, to] received by `cutoff` (duplicates excluded). */
 export async function expenditureByMember(db: Db, payerId: string, members: readonly string[], from: string, to: string, cutoff: string): Promise<Map<string, number>> {
   if (members.length === 0) return new Map();
@@ -94,15 +128,16 @@ export async function listSettlements(db: Db, ctx: AccessContext, contractId: st
 export async function getSettlement(db: Db, ctx: AccessContext, id: string) {
   const row = await db.selectFrom('settlement_run').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row || !(await visibleContracts(db, ctx)).some((c) => c.id === row.contract_id)) return null;
-  const inputs = row.inputs as { expenditureByMember?: Record<string, number> };
-  await recordAudit(db, ctx, { action: 'read', resourceType: 'SettlementRun', resourceId: id, memberKeys: Object.keys(inputs.expenditureByMember ?? {}) });
-  const keys = Object.keys(inputs.expenditureByMember ?? {});
+  // Shared savings and bundles list expenditure per member; capitation lists member months.
+  const inputs = row.inputs as { expenditureByMember?: Record<string, number>; memberMonthsByMember?: Record<string, number> };
+  const keys = [...new Set([...Object.keys(inputs.expenditureByMember ?? {}), ...Object.keys(inputs.memberMonthsByMember ?? {})])];
+  await recordAudit(db, ctx, { action: 'read', resourceType: 'SettlementRun', resourceId: id, memberKeys: keys });
   // Who the keys are, for the drill-down (member id and name; not part of the stored snapshot).
   const people = keys.length
     ? await db.selectFrom('member').select(['key', 'member_id', 'first_name', 'last_name']).where(sql<boolean>`key = any(array(select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)))`).orderBy('key').execute()
     : [];
   return {
-    id: row.id, contractId: row.contract_id, period: row.period, termsVersion: row.terms_version, inputs: row.inputs, outputs: row.outputs,
+    id: row.id, contractId: row.contract_id, period: row.period, termsVersion: row.terms_version, type: (row.inputs as { type?: string }).type ?? 'shared-savings', inputs: row.inputs, outputs: row.outputs,
     members: Object.fromEntries(people.map((p) => [p.key, { memberId: p.member_id, name: `${p.first_name} ${p.last_name}`.trim() }])),
   };
 }

@@ -16,15 +16,19 @@ export function SettlementPage({ id, onError }: { id: string; onError: (e: unkno
   }, [id, onError]);
   if (!s) return <section className="card"><p className="muted">Loading…</p></section>;
   const i = s.inputs;
-  const selected = s.outputs.waterfall.find((w) => w.step === step) ?? null;
-  const byMember = Object.entries(i.expenditureByMember).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const selected = s.outputs.waterfall.find((w) => w.step === step) ?? s.outputs.waterfall.at(-1) ?? null;
+  const cap = i.truncationCapCents ?? Number.MAX_SAFE_INTEGER;
+  // Each arrangement drills down to its own per-member figure: spend (shared savings, bundles) or member months (capitation).
+  const perMember = Object.entries(i.expenditureByMember ?? i.memberMonthsByMember ?? {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const isMonths = s.type === 'capitation';
   const memberHref = (key: string) => `#/contracts/${encodeURIComponent(s.contractId)}/${s.period}/members/${encodeURIComponent(key)}`;
+  const who = (key: string) => <><a href={memberHref(key)}>{s.members[key]?.name || s.members[key]?.memberId || key}</a> <span className="muted small">{s.members[key]?.memberId}</span></>;
   return (
     <section className="card" data-testid="settlement">
       <a href={`#/contracts/${encodeURIComponent(s.contractId)}/${s.period}`}>← Contract</a>
       <header className="detail-head">
         <h2>Settlement {s.id} · {s.period} · payment <span data-testid="settlement-payment">{usd(s.outputs.paymentCents)}</span></h2>
-        <div className="muted">{s.outputs.paymentCents >= 0 ? 'paid by the payer to the provider organization' : 'owed by the provider organization to the payer'} · terms v{s.termsVersion} · attribution run {i.attributionRunId}{i.riskRunId ? ` · risk run ${i.riskRunId}` : ''} · claims received by {i.runOutCutoff}</div>
+        <div className="muted">{s.type} · {s.outputs.paymentCents >= 0 ? 'paid by the payer to the provider organization' : 'owed by the provider organization to the payer'} · terms v{s.termsVersion}{i.attributionRunId ? ` · attribution run ${i.attributionRunId}` : ''}{i.riskRunId ? ` · risk run ${i.riskRunId}` : ''}{i.runOutCutoff ? ` · claims received by ${i.runOutCutoff}` : ''}</div>
       </header>
       <WaterfallChart steps={s.outputs.waterfall} selected={step} onSelect={setStep} />
       <table className="compact" data-testid="waterfall-table">
@@ -40,26 +44,43 @@ export function SettlementPage({ id, onError }: { id: string; onError: (e: unkno
       {selected && (
         <div className="drill" data-testid="drilldown">
           <h2>{selected.step}: {usd(selected.amountCents)}</h2>
-          {selected.step === 'benchmark' ? (
-            <p>{i.members.toLocaleString('en-US')} members · {i.memberMonths.toLocaleString('en-US')} member months × benchmark PMPM {usd(Number(i.terms['benchmarkPmpmCents'] ?? 0))} × mean risk score {i.meanRiskScore} = {usd(i.benchmarkCents)}</p>
-          ) : selected.step === 'expenditure' ? (
-            <p>Claims with service in {s.period} received by {i.runOutCutoff}; each member's total truncated at {usd(i.truncationCapCents)} (the {Number(i.terms['truncationPercentileBps'] ?? 10000) / 100}th percentile; {i.truncatedMembers} members truncated).</p>
+          {s.type === 'bundles' ? (
+            <table className="compact" data-testid="drill-episodes">
+              <thead><tr><th>Member</th><th>Trigger</th><th>Episode</th><th>Claims</th><th className="num">Target</th><th className="num">Actual</th><th className="num">Variance</th></tr></thead>
+              <tbody>
+                {(s.outputs.episodes ?? []).map((e) => (
+                  <tr key={`${e.memberKey}-${e.anchorClaimId}`} data-testid="drill-member">
+                    <td>{who(e.memberKey)}</td><td>{e.trigger.kind} {e.trigger.code} <span className="muted small">{e.trigger.label ?? ''}</span></td><td>{e.from} – {e.to}</td>
+                    <td className="small">{e.claims.map((c) => `${c.claimId} ${usd(c.paidCents)}`).join(', ')}</td>
+                    <td className="num">{usd(e.targetCents)}</td><td className="num">{usd(e.actualCents)}</td><td className="num">{usd(e.varianceCents)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           ) : (
-            <p className="muted">{selected.note}. Computed from the benchmark {usd(i.benchmarkCents)} and expenditure {usd(i.expenditureCents)} of the members below; quality score {(i.qualityBps / 100).toFixed(2)} %.</p>
+            <>
+              {selected.step === 'benchmark' ? (
+                <p>{i.members?.toLocaleString('en-US')} members · {i.memberMonths?.toLocaleString('en-US')} member months × benchmark PMPM {usd(Number(i.terms['benchmarkPmpmCents'] ?? 0))} × mean risk score {i.meanRiskScore} = {usd(i.benchmarkCents ?? 0)}</p>
+              ) : selected.step === 'expenditure' ? (
+                <p>Claims with service in {s.period} received by {i.runOutCutoff}; each member's total truncated at {usd(cap)} (the {Number(i.terms['truncationPercentileBps'] ?? 10000) / 100}th percentile; {i.truncatedMembers} members truncated).</p>
+              ) : (
+                <p className="muted">{selected.note}.{isMonths ? ` ${i.members} members, ${i.memberMonths} member months, mean risk score ${i.meanRiskScore}.` : ` Computed from the benchmark ${usd(i.benchmarkCents ?? 0)} and expenditure ${usd(i.expenditureCents ?? 0)} of the members below.`} Quality score {(i.qualityBps / 100).toFixed(2)} %.</p>
+              )}
+              <table className="compact" data-testid="drill-members">
+                <thead><tr><th>Member</th>{isMonths ? <th className="num">Member months</th> : <><th className="num">Expenditure</th><th className="num">Counted</th></>}</tr></thead>
+                <tbody>
+                  {perMember.slice(0, 100).map(([key, v]) => (
+                    <tr key={key} data-testid="drill-member">
+                      <td>{who(key)}</td>
+                      {isMonths ? <td className="num">{v}</td> : <><td className="num">{usd(v)}</td><td className="num">{usd(Math.min(v, cap))}{v > cap && <span className="muted small"> (truncated)</span>}</td></>}
+                    </tr>
+                  ))}
+                </tbody>
+                <tfoot><tr><td>{perMember.length} members{perMember.length > 100 ? ' (top 100 shown)' : ''}</td>
+                  {isMonths ? <td className="num">{perMember.reduce((x, [, c]) => x + c, 0)}</td> : <><td className="num">{usd(perMember.reduce((x, [, c]) => x + c, 0))}</td><td className="num" data-testid="drill-total">{usd(i.expenditureCents ?? 0)}</td></>}</tr></tfoot>
+              </table>
+            </>
           )}
-          <table className="compact" data-testid="drill-members">
-            <thead><tr><th>Member</th><th className="num">Expenditure</th><th className="num">Counted</th></tr></thead>
-            <tbody>
-              {byMember.slice(0, 100).map(([key, cents]) => (
-                <tr key={key} data-testid="drill-member">
-                  <td><a href={memberHref(key)}>{s.members[key]?.name || s.members[key]?.memberId || key}</a> <span className="muted small">{s.members[key]?.memberId}</span></td>
-                  <td className="num">{usd(cents)}</td>
-                  <td className="num">{usd(Math.min(cents, i.truncationCapCents))}{cents > i.truncationCapCents && <span className="muted small"> (truncated)</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot><tr><td>{byMember.length} members{byMember.length > 100 ? ' (top 100 shown)' : ''}</td><td className="num">{usd(byMember.reduce((x, [, c]) => x + c, 0))}</td><td className="num" data-testid="drill-total">{usd(i.expenditureCents)}</td></tr></tfoot>
-          </table>
         </div>
       )}
     </section>
