@@ -38,7 +38,7 @@ function scaled(v: string): [bigint, number] {
   return [BigInt(`${m[1]}${m[2] ?? ''}`), (m[2] ?? '').length];
 }
 
-const FACTORS = new WeakMap<HccParameters, { mul: bigint; den: bigint }>();
+const FACTORS = new WeakMap<HccParameters, { mul: bigint; den: bigint; mulN: number; denN: number }>();
 
 /** raw (thousandths) × (1 − ci) ÷ norm, to four places, half up. */
 export function paymentScore(rawMilli: number, p: HccParameters): string {
@@ -49,13 +49,25 @@ export function paymentScore(rawMilli: number, p: HccParameters): string {
     if (norm === 0n) throw new Error('normalization factor must not be zero');
     const one = 10n ** BigInt(cs);
     // payment × 10^4 = raw/10^3 × (one − ci)/one × 10^ns/norm × 10^4
-    f = { mul: (one - ci) * 10n ** BigInt(ns) * 10n, den: one * norm };
+    const mul = (one - ci) * 10n ** BigInt(ns) * 10n;
+    const den = one * norm;
+    f = { mul, den, mulN: Number(mul), denN: Number(den) };
     FACTORS.set(p, f);
   }
-  const num = BigInt(rawMilli) * f.mul;
-  const den = f.den;
-  const q = (2n * num + den) / (2n * den); // half up for non-negative values
-  const s = q.toString().padStart(5, '0');
+  let q: number;
+  const a = 2 * rawMilli * f.mulN + f.denN;
+  const b = 2 * f.denN;
+  if (rawMilli >= 0 && Number.isSafeInteger(a) && Number.isSafeInteger(b) && Number.isSafeInteger(f.mulN)) {
+    // Exact in doubles (every operand and product is an integer below 2^53), several times faster
+    // than BigInt; the quotient is corrected to the exact floor.
+    q = Math.floor(a / b);
+    if (q * b > a) q--;
+    else if ((q + 1) * b <= a) q++;
+  } else {
+    const num = BigInt(rawMilli) * f.mul;
+    q = Number((2n * num + f.den) / (2n * f.den)); // half up for non-negative values
+  }
+  const s = String(q).padStart(5, '0');
   return `${s.slice(0, -4)}.${s.slice(-4)}`;
 }
 
@@ -68,13 +80,20 @@ export function ageOnFebruaryFirst(dateOfBirth: string, paymentYear: number): nu
 }
 
 function band(age: number, bands: ReadonlyArray<readonly [number, number, string]>): string {
-  return bands.find(([a, b]) => age >= a && age <= b)![2];
+  for (const [a, b, name] of bands) if (age >= a && age <= b) return name;
+  throw new Error(`no age band for ${age}`);
+}
+
+/** A coefficient with its decimal text, made once per table set instead of once per term. */
+interface Coef {
+  readonly milli: number;
+  readonly text: string;
 }
 
 /** Coefficients split by segment once per table set (`NE_HCC…` lookups without string building per member). */
-const BY_SEGMENT = new WeakMap<HccTables, Map<string, Map<string, number>>>();
+const BY_SEGMENT = new WeakMap<HccTables, Map<string, Map<string, Coef>>>();
 
-function segmentCoefficients(t: HccTables, seg: string): Map<string, number> {
+function segmentCoefficients(t: HccTables, seg: string): Map<string, Coef> {
   let all = BY_SEGMENT.get(t);
   if (!all) {
     all = new Map();
@@ -83,29 +102,41 @@ function segmentCoefficients(t: HccTables, seg: string): Map<string, number> {
       const s = name.slice(0, i);
       let m = all.get(s);
       if (!m) all.set(s, (m = new Map()));
-      m.set(name.slice(i + 1), v);
+      m.set(name.slice(i + 1), { milli: v, text: milliToDecimal(v) });
     }
     BY_SEGMENT.set(t, all);
   }
   return all.get(seg) ?? new Map();
 }
 
-type Predicate = (present: ReadonlySet<string>, disabled: boolean) => boolean;
+/** Which interaction groups each CC belongs to (bit per group), for one pass over the present CCs. */
+const GROUP_NAMES = Object.keys(GROUPS);
+const GROUP_BITS = new Map<string, number>();
+GROUP_NAMES.forEach((g, i) => {
+  for (const cc of GROUPS[g]!) GROUP_BITS.set(cc, (GROUP_BITS.get(cc) ?? 0) | (1 << i));
+});
+const bit = (g: string) => 1 << GROUP_NAMES.indexOf(g);
+const B = { DIABETES: bit('DIABETES'), HF: bit('HF'), CHR_LUNG: bit('CHR_LUNG'), KIDNEY: bit('KIDNEY'), CARD_RESP_FAIL: bit('CARD_RESP_FAIL'), SUD: bit('gSubUseDisorder'), PSYCH: bit('gPsychiatric') };
+
+type Predicate = (groups: number, present: ReadonlySet<string>, disabled: boolean) => boolean;
 const INTERACTIONS: ReadonlyArray<readonly [string, Predicate, string]> = [
-  ['DIABETES_HF_V28', (p) => hasGroup(p, 'DIABETES') && hasGroup(p, 'HF'), 'diabetes × heart failure'],
-  ['HF_CHR_LUNG_V28', (p) => hasGroup(p, 'HF') && hasGroup(p, 'CHR_LUNG'), 'heart failure × chronic lung disease'],
-  ['HF_KIDNEY_V28', (p) => hasGroup(p, 'HF') && hasGroup(p, 'KIDNEY'), 'heart failure × kidney disease'],
-  ['CHR_LUNG_CARD_RESP_FAIL_V28', (p) => hasGroup(p, 'CHR_LUNG') && hasGroup(p, 'CARD_RESP_FAIL'), 'chronic lung disease × cardiorespiratory failure'],
-  ['HF_HCC238_V28', (p) => hasGroup(p, 'HF') && p.has('238'), 'heart failure × HCC238'],
-  ['gSubUseDisorder_gPsych_V28', (p) => hasGroup(p, 'gSubUseDisorder') && hasGroup(p, 'gPsychiatric'), 'substance use disorder × psychiatric'],
+  ['DIABETES_HF_V28', (g) => (g & B.DIABETES) !== 0 && (g & B.HF) !== 0, 'diabetes × heart failure'],
+  ['HF_CHR_LUNG_V28', (g) => (g & B.HF) !== 0 && (g & B.CHR_LUNG) !== 0, 'heart failure × chronic lung disease'],
+  ['HF_KIDNEY_V28', (g) => (g & B.HF) !== 0 && (g & B.KIDNEY) !== 0, 'heart failure × kidney disease'],
+  ['CHR_LUNG_CARD_RESP_FAIL_V28', (g) => (g & B.CHR_LUNG) !== 0 && (g & B.CARD_RESP_FAIL) !== 0, 'chronic lung disease × cardiorespiratory failure'],
+  ['HF_HCC238_V28', (g, p) => (g & B.HF) !== 0 && p.has('238'), 'heart failure × HCC238'],
+  ['gSubUseDisorder_gPsych_V28', (g) => (g & B.SUD) !== 0 && (g & B.PSYCH) !== 0, 'substance use disorder × psychiatric'],
   ...(['CANCER', 'NEURO', 'HF', 'CHR_LUNG', 'ULCER'] as const).map(
-    (g): readonly [string, Predicate, string] => [`DISABLED_${g}_V28`, (p, disabled) => disabled && hasGroup(p, g), `disabled × ${g.toLowerCase()}`],
+    (name): readonly [string, Predicate, string] => {
+      const b = bit(name);
+      return [`DISABLED_${name}_V28`, (g, _p, disabled) => disabled && (g & b) !== 0, `disabled × ${name.toLowerCase()}`];
+    },
   ),
 ];
 
 /** The terms of one score and their sum (module-level helpers: no closures per beneficiary). */
 interface Acc {
-  readonly coefficients: ReadonlyMap<string, number>;
+  readonly coefficients: ReadonlyMap<string, Coef>;
   readonly terms: HccTerm[];
   raw: number;
 }
@@ -113,15 +144,21 @@ interface Acc {
 function add(a: Acc, variable: string, why: string): boolean {
   const c = a.coefficients.get(variable);
   if (c === undefined) return false;
-  a.raw += c;
-  a.terms.push({ variable, coefficient: milliToDecimal(c), why });
+  a.raw += c.milli;
+  a.terms.push({ variable, coefficient: c.text, why });
   return true;
 }
 
-function hasGroup(present: ReadonlySet<string>, g: string): boolean {
-  for (const cc of GROUPS[g]!) if (present.has(cc)) return true;
-  return false;
+/** 'HCC37' for '37', made once per CC. */
+const HCC_VARIABLE = new Map<string, string>();
+function hccVariable(cc: string): string {
+  let v = HCC_VARIABLE.get(cc);
+  if (v === undefined) HCC_VARIABLE.set(cc, (v = `HCC${cc}`));
+  return v;
 }
+
+const byNumber = (a: string, b: string) => Number(a) - Number(b);
+const CODE = /^[A-Z0-9]+$/;
 
 export function scoreHcc(t: HccTables, input: HccInput, params: HccParameters): HccScore {
   const seg = input.segment;
@@ -146,7 +183,7 @@ export function scoreHcc(t: HccTables, input: HccInput, params: HccParameters): 
   const present = new Set<string>();
   const sources = new Map<string, string[]>();
   for (const raw of input.diagnoses) {
-    const code = /^[A-Z0-9]+$/.test(raw) ? raw : raw.replace('.', '').trim().toUpperCase();
+    const code = CODE.test(raw) ? raw : raw.replace('.', '').trim().toUpperCase();
     if (!code) continue;
     let ccs: readonly string[] = t.dxToCc.get(code) ?? [];
     let note: string | undefined;
@@ -185,14 +222,18 @@ export function scoreHcc(t: HccTables, input: HccInput, params: HccParameters): 
     for (const child of t.hierarchy.get(parent) ?? [])
       if (present.delete(child)) dropped.push({ cc: child, by: `hierarchy under HCC${parent}` });
 
-  const hccs = [...present].filter((cc) => t.labels.has(cc)).sort((a, b) => Number(a) - Number(b));
+  const hccs = [...present].filter((cc) => t.labels.has(cc)).sort(byNumber);
   if (seg !== 'NE' && seg !== 'SNPNE') {
-    for (const cc of hccs) add(acc, `HCC${cc}`, `${t.labels.get(cc)} (${(sources.get(cc) ?? []).join(', ')})`);
-    if (hccs.length > 0) {
-      for (const [name, on, why] of INTERACTIONS) if (on(present, disabled)) add(acc, name, why);
-    }
     let n = 0;
-    for (const cc of hccs) if (acc.coefficients.has(`HCC${cc}`)) n++;
+    for (const cc of hccs) {
+      const v = hccVariable(cc);
+      if (add(acc, v, `${t.labels.get(cc)} (${(sources.get(cc) ?? []).join(', ')})`)) n++;
+    }
+    if (hccs.length > 0) {
+      let groups = 0;
+      for (const cc of present) groups |= GROUP_BITS.get(cc) ?? 0;
+      for (const [name, on, why] of INTERACTIONS) if (on(groups, present, disabled)) add(acc, name, why);
+    }
     if (n > 0) add(acc, n >= 10 ? 'D10P' : `D${n}`, `${n} payment HCC${n === 1 ? '' : 's'}`);
   }
 
