@@ -6,8 +6,11 @@
 import { Command, CommanderError } from 'commander';
 import { attributeCommand } from './commands/attribute-command.ts';
 import { claimsCommand } from './commands/claims-command.ts';
+import { contractCreateCommand } from './commands/contract-command.ts';
 import { generateCommand } from './commands/generate-command.ts';
+import { importCommand } from './commands/import-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
+import { orgsCommand } from './commands/orgs-command.ts';
 import { remitCommand } from './commands/remit-command.ts';
 import { riskCommand } from './commands/risk-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
@@ -31,6 +34,9 @@ export function buildProgram(): Command {
   riskCommand(program);
   attributeCommand(program);
   settleCommands(program);
+  contractCreateCommand(program);
+  importCommand(program);
+  orgsCommand(program);
   tokenCommand(program);
   x12Command(program);
   for (const c of program.commands) {

@@ -13,3 +13,5 @@ export * from './use-cases/seed-demo.ts';
 export * from './use-cases/settle-contract.ts';
 export * from './use-cases/submit-claims.ts';
 export * from './use-cases/submit-claims-stream.ts';
+export * from './use-cases/import-tuva.ts';
+export * from './use-cases/create-contract.ts';

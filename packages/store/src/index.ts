@@ -15,3 +15,5 @@ export * from './repositories/risk-repo.ts';
 export * from './repositories/settlement-repo.ts';
 export * from './repositories/json-insert.ts';
 export * from './repositories/contract-view-repo.ts';
+export * from './repositories/import-repo.ts';
+export * from './repositories/organization-repo.ts';

@@ -30,7 +30,7 @@ export function remitCommand(program: Command): void {
           const payerId = await defaultPayerId(target.store.db);
           if (!payerId) throw new CliError('no payer is configured in this database: run `tandem generate --members N` first', EXIT.FAILURE);
           const bar = progressBar('remit');
-          const pending = await target.store.db.selectFrom('claim').select((eb) => eb.fn.countAll<number>().as('n')).where('remittance_id', 'is', null).executeTakeFirst();
+          const pending = await target.store.db.selectFrom('claim').select((eb) => eb.fn.countAll<number>().as('n')).where('remittance_id', 'is', null).where('origin', '=', 'adjudicated').executeTakeFirst();
           runs = await runRemittance({ store: target.store, clock: () => new Date(), log: silentLogger }, systemContext(payerId), { onProgress: (d) => bar.update(d, Number(pending?.n ?? d)) });
           bar.stop();
         } finally {

@@ -1,5 +1,5 @@
 /**
- * Remittance: claims adjudicated but not yet paid out, grouped by payee (billing NPI),
+ * Remittance: claims adjudicated (by Tandem, not imported) but not yet paid out, grouped by payee (billing NPI),
  * and the record of each 835 sent. Marking claims remitted happens in the same
  * transaction as storing the 835, so a claim appears in exactly one remittance.
  */
@@ -19,6 +19,8 @@ export async function pendingPayees(db: Db, payerOrgId: string): Promise<Pending
     .select(['billing_npi', (eb) => eb.fn.countAll<number>().as('n')])
     .where('payer_org_id', '=', payerOrgId)
     .where('remittance_id', 'is', null)
+    // Imported claims were paid by whoever adjudicated them: they never go out in an 835.
+    .where('origin', '=', 'adjudicated')
     .where('billing_npi', 'is not', null)
     .groupBy('billing_npi')
     .orderBy('billing_npi')
@@ -36,6 +38,7 @@ export async function loadRemittanceAdvice(trx: Db, payerOrgId: string, payeeNpi
     .where('claim.payer_org_id', '=', payerOrgId)
     .where('claim.billing_npi', '=', payeeNpi)
     .where('claim.remittance_id', 'is', null)
+    .where('claim.origin', '=', 'adjudicated')
     .orderBy('claim.id')
     .limit(limit)
     .forUpdate('claim')
