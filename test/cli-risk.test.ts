@@ -76,6 +76,6 @@ describe(`tandem risk run and attribute on ${process.env.DATABASE_URL ? 'Postgre
     } finally {
       await e.dispose();
     }
-  });
+  }, 180_000); // a dozen CLI processes, each starting Node and tsx: slow on a loaded 2-core machine
 });
 

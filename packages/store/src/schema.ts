@@ -89,6 +89,10 @@ export interface CoverageTable {
   plan_id: string;
   effective_from: string;
   effective_to: string | null;
+  /** CMS dual status code of the span ('02' full benefit …), when the source carries it. */
+  dual_status: string | null;
+  /** Medicare status code of the span ('10' aged, '20' disabled …), when the source carries it. */
+  medicare_status: string | null;
 }
 export interface AccumulatorTable {
   key: string;

@@ -75,6 +75,10 @@ export interface EligibilityRow {
   readonly plan_id: string;
   readonly first_name: string;
   readonly last_name: string;
+  /** CMS dual status code, two digits, or null when the row leaves it empty. */
+  readonly dual_status: string | null;
+  /** Medicare status code (10 aged, 20 disabled, …), or null. */
+  readonly medicare_status: string | null;
 }
 
 /** Staged claim line (`tuva_line`), medical or pharmacy. Amounts in cents. */
@@ -238,12 +242,22 @@ export function readEligibilityRow(get: CsvRow, line: number, payerOrgId: string
   const lob = lineOfBusinessFor(payerType);
   const plan = payerType === '' ? null : planFor(lob);
   if (payerType !== '' && !plan) r.fail('payer_type', `'${payerType}' needs a ${lob} plan, and payer ${payerOrgId} has none (reported on its first row only)`, `plan:${lob}`);
+  // Optional columns: CCLF writes 'NA' or '~' when it does not know — read as unknown, like empty.
+  const status = (column: string, digits: RegExp, what: string): string | null => {
+    const v = get(column).trim();
+    if (v === '' || v === 'NA' || v === '~') return null;
+    if (!digits.test(v)) r.fail(column, `'${v}' is not ${what}`);
+    return v;
+  };
+  const dual = status('dual_status_code', /^\d{1,2}$/, 'a dual status code (two digits, e.g. 02)');
+  const medicare = status('medicare_status_code', /^\d{1,2}$/, 'a Medicare status code (e.g. 10 aged, 20 disabled)');
   const key = importedMemberKey(payerOrgId, patientId);
   if (r.problems.length) return { row: null, patientId: patientId || null, problems: r.problems };
   return {
     row: {
       line, patient_id: patientId, member_key: key, gender: gender!, birth_date: birth!, start_date: start!, end_date: end!, lob, plan_id: plan!,
       first_name: get('first_name'), last_name: get('last_name') || 'Unknown',
+      dual_status: dual === null ? null : dual.padStart(2, '0'), medicare_status: medicare,
     },
     patientId, problems: [],
   };

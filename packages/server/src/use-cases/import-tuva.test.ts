@@ -27,7 +27,7 @@ const key = (patient: string) => `m-${PAYER.id}-${patient}`;
 /** The columns this test reads ('' when a file lacks one). */
 type Column = 'patient_id' | 'payer_type' | 'enrollment_start_date' | 'enrollment_end_date' | 'claim_id' | 'claim_line_number' | 'claim_type'
   | 'claim_start_date' | 'claim_line_start_date' | 'hcpcs_code' | 'billing_npi' | 'rendering_npi' | 'facility_npi' | 'charge_amount'
-  | 'allowed_amount' | 'paid_amount' | 'dispensing_date' | 'ndc_code' | 'quantity';
+  | 'allowed_amount' | 'paid_amount' | 'dispensing_date' | 'ndc_code' | 'quantity' | 'dual_status_code' | 'birth_date';
 type Row = Readonly<Record<Column, string>>;
 
 /** A naive CSV reader: the demo files have no quotes, so a comma always separates fields. */
@@ -331,6 +331,24 @@ describe(`tandem import --format tuva on ${process.env.DATABASE_URL ? 'PostgreSQ
     // M064 (1153400) → CC 94; CC 18 outranks 20 and 23 (v28_hierarchies: 18→19…23).
     expect(of('10145').hccs).toEqual(['18', '94']);
     expect((of('10145').explanation as { dropped: Array<{ cc: string }> }).dropped.map((d) => d.cc).sort()).toEqual(['20', '23']);
+    // Segments from the eligibility file: the dual status of the member's latest 2018 span
+    // (full 02/04/08, partial 01/03/05/06), aged at 65 on 1 February 2019.
+    const segments = await t.deps.store.db.selectFrom('risk_score').select(['member_key', 'segment']).where('run_id', '=', run.id).execute();
+    const expectedSegments = new Map<string, string>();
+    for (const p of maMembers) {
+      const spans = eligibility.filter((e) => e.patient_id === p && e.payer_type === 'medicare' && e.enrollment_start_date <= '2018-12-31' && e.enrollment_end_date >= '2018-01-01')
+        .sort((a, b) => b.enrollment_start_date.localeCompare(a.enrollment_start_date));
+      const dual = spans[0]!.dual_status_code;
+      const kind = ['02', '04', '08'].includes(dual) ? 'F' : ['01', '03', '05', '06'].includes(dual) ? 'P' : 'N';
+      const [y, m, d] = spans[0]!.birth_date.split('-').map(Number) as [number, number, number];
+      const age = 2019 - y - (m > 2 || (m === 2 && d > 1) ? 1 : 0);
+      expectedSegments.set(key(p), `C${kind}${age >= 65 ? 'A' : 'D'}`);
+    }
+    expect(new Map(segments.map((s) => [s.member_key, s.segment]))).toEqual(expectedSegments);
+    // By hand: 1047 (born 1947, dual 02) full-benefit aged; 12812 (born 1955, dual 08, disabled) full-benefit disabled;
+    // 10156 (born 1935, latest span dual 01) partial-benefit aged.
+    expect(['1047', '12812', '10156'].map((p) => expectedSegments.get(key(p)))).toEqual(['CFA', 'CFD', 'CPA']);
+    expect([...expectedSegments.values()].filter((s) => s !== 'CNA' && s !== 'CND').length).toBeGreaterThan(5);
     const eligibleCodes = loadRaEligibleCodes();
     const claims = await riskClaims(t.deps.store.db, PAYER.id, '2018-01-01', '2018-12-31');
     const rx = claims.filter((c) => c.kind === 'pharmacy');

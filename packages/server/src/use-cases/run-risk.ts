@@ -4,7 +4,7 @@
  * in the year before (professional and outpatient claims with an eligible CPT/HCPCS line;
  * inpatient bill types 11x/41x). Stored as one immutable run with each member's explanation.
  */
-import { ageOnFebruaryFirst, scoreHcc, TandemError, type AccessContext, type HccParameters } from '@tandem/core';
+import { ageOnFebruaryFirst, chooseCommunitySegment, scoreHcc, TandemError, type AccessContext, type HccParameters } from '@tandem/core';
 import { insertRiskRun, recordAudit, reserveNumbers, riskClaims, riskPopulation, type Db, type RiskClaim, type RiskScoreRow } from '@tandem/store';
 import type { Deps } from '../deps.ts';
 import { HCC_PARAMETERS_DEFAULT, loadHccV28, loadRaEligibleCodes } from '../reference-data/hcc-v28.ts';
@@ -64,11 +64,11 @@ export async function runRiskAdjustment(deps: Deps, ctx: AccessContext, opts: { 
   }
   const scores: RiskScoreRow[] = members.map((m) => {
     const age = ageOnFebruaryFirst(m.dateOfBirth, opts.paymentYear);
-    // The registry does not carry dual status, institutional status or OREC yet: every member is
-    // scored in the community non-dual segment (CNA, or CND under 65).
-    const segment = age < 65 ? 'CND' : 'CNA';
-    const s = scoreHcc(tables, { age, sex: m.gender === 'F' ? 'F' : 'M', segment, orec: age < 65 ? '1' : '0', diagnoses: [...(dx.get(m.key) ?? [])] }, parameters);
-    return { memberKey: m.key, segment, age, raw: s.raw, payment: s.payment, hccs: [...s.hccs], explanation: { terms: s.terms, diagnoses: s.diagnoses, dropped: s.dropped } };
+    // Community segments from dual status and Medicare status when enrollment carries them
+    // (Tuva/CCLF does; generated and 834 enrollment do not, so those members score as non-dual).
+    const { segment, orec, why } = chooseCommunitySegment({ age, dualStatus: m.dualStatus, medicareStatuses: m.medicareStatuses });
+    const s = scoreHcc(tables, { age, sex: m.gender === 'F' ? 'F' : 'M', segment, orec, diagnoses: [...(dx.get(m.key) ?? [])] }, parameters);
+    return { memberKey: m.key, segment, age, raw: s.raw, payment: s.payment, hccs: [...s.hccs], explanation: { segment: why, terms: s.terms, diagnoses: s.diagnoses, dropped: s.dropped } };
   });
   const id = await db.transaction().execute(async (trx) => {
     const n = await reserveNumbers(trx as Db, 'risk-run', 1);

@@ -16,7 +16,7 @@ import { insertJsonRows } from './json-insert.ts';
 const STAGING = [
   `create temp table tuva_elig (
      line int not null, patient_id text not null, ok boolean not null, member_key text, gender text, birth_date date,
-     start_date date, end_date date, lob text, plan_id text, first_name text, last_name text) on commit drop`,
+     start_date date, end_date date, lob text, plan_id text, first_name text, last_name text, dual_status text, medicare_status text) on commit drop`,
   `create temp table tuva_line (
      source text not null, line int not null, claim_id text not null, line_number int not null, kind text not null, patient_id text not null,
      hdr jsonb not null, claim_from date, claim_to date, line_from date not null, line_to date not null, pos text, bill_type text, drg text,
@@ -44,7 +44,7 @@ export async function createImportStaging(trx: Db, payerId: string): Promise<voi
 }
 
 const STAGED_COLUMNS = {
-  tuva_elig: ['line', 'patient_id', 'ok', 'member_key', 'gender', 'birth_date', 'start_date', 'end_date', 'lob', 'plan_id', 'first_name', 'last_name'],
+  tuva_elig: ['line', 'patient_id', 'ok', 'member_key', 'gender', 'birth_date', 'start_date', 'end_date', 'lob', 'plan_id', 'first_name', 'last_name', 'dual_status', 'medicare_status'],
   tuva_line: [
     'source', 'line', 'claim_id', 'line_number', 'kind', 'patient_id', 'hdr', 'claim_from', 'claim_to', 'line_from', 'line_to', 'pos', 'bill_type', 'drg',
     'billing_npi', 'rendering_npi', 'facility_npi', 'dispensing_npi', 'diagnoses', 'revenue_code', 'procedure_code', 'modifiers', 'units', 'billed', 'allowed', 'paid', 'fp',
@@ -276,8 +276,8 @@ export async function writeMembersAndCoverage(trx: Db, payerId: string): Promise
     // Coverage ids from a counter (the generator's are cov-<n>): imported spans are cov-imp-<n>.
     const first = await reserveNumbers(trx, 'coverage-import', n);
     await sql`
-      insert into coverage (id, member_key, subscriber_key, plan_id, effective_from, effective_to)
-      select 'cov-imp-' || (${first}::bigint + row_number() over (order by e.line) - 1)::text, m.key, m.subscriber_key, e.plan_id, e.start_date, e.end_date
+      insert into coverage (id, member_key, subscriber_key, plan_id, effective_from, effective_to, dual_status, medicare_status)
+      select 'cov-imp-' || (${first}::bigint + row_number() over (order by e.line) - 1)::text, m.key, m.subscriber_key, e.plan_id, e.start_date, e.end_date, e.dual_status, e.medicare_status
       from tuva_elig e join member m on m.payer_org_id = ${payerId}::text and m.member_id = e.patient_id
       where e.ok and not exists (
         select 1 from coverage c where c.member_key = m.key and c.plan_id = e.plan_id and c.effective_from = e.start_date and c.effective_to is not distinct from e.end_date)`.execute(trx);

@@ -10,6 +10,9 @@ export interface RiskMember {
   key: string;
   dateOfBirth: string;
   gender: string;
+  /** Dual status code of the latest Medicare Advantage span in the window, or null. */
+  dualStatus: string | null;
+  medicareStatuses: string[];
 }
 
 export interface RiskClaim {
@@ -20,21 +23,25 @@ export interface RiskClaim {
   procedures: string[];
 }
 
-/** Members with Medicare Advantage coverage overlapping [from, to]. */
+/**
+ * Members with Medicare Advantage coverage overlapping [from, to], with the dual status of
+ * their latest such span and every Medicare status their spans up to `to` carried (for the
+ * segment: see `chooseCommunitySegment` in core).
+ */
 export async function riskPopulation(db: Db, payerId: string, from: string, to: string): Promise<RiskMember[]> {
-  const rows = await db
-    .selectFrom('member as m')
-    .innerJoin('coverage as c', 'c.member_key', 'm.key')
-    .innerJoin('plan as p', 'p.id', 'c.plan_id')
-    .select(['m.key', sql<string>`to_char(m.date_of_birth, 'YYYY-MM-DD')`.as('dob'), 'm.gender'])
-    .where('m.payer_org_id', '=', payerId)
-    .where('p.line_of_business', '=', 'medicare_advantage')
-    .where('c.effective_from', '<=', to)
-    .where((eb) => eb.or([eb('c.effective_to', 'is', null), eb('c.effective_to', '>=', from)]))
-    .distinct()
-    .orderBy('m.key')
-    .execute();
-  return rows.map((r) => ({ key: r.key, dateOfBirth: r.dob, gender: r.gender }));
+  const rows = await sql<{ key: string; dob: string; gender: string; dual: string | null; statuses: string[] | null }>`
+    select m.key, to_char(m.date_of_birth, 'YYYY-MM-DD') as dob, m.gender,
+      (array_agg(c.dual_status order by c.effective_from desc) filter (where ma.inside))[1] as dual,
+      array_agg(distinct c.medicare_status) filter (where c.medicare_status is not null and c.effective_from <= ${to}::date) as statuses
+    from member m
+    join coverage c on c.member_key = m.key
+    join plan p on p.id = c.plan_id
+    cross join lateral (select p.line_of_business = 'medicare_advantage' and c.effective_from <= ${to}::date and (c.effective_to is null or c.effective_to >= ${from}::date) as inside) ma
+    where m.payer_org_id = ${payerId}
+    group by m.key, m.date_of_birth, m.gender
+    having bool_or(ma.inside)
+    order by m.key`.execute(db);
+  return rows.rows.map((r) => ({ key: r.key, dateOfBirth: r.dob, gender: r.gender, dualStatus: r.dual, medicareStatuses: r.statuses ?? [] }));
 }
 
 /** The claims of those members with service in [from, to] (duplicates excluded), with their line procedure codes. */
