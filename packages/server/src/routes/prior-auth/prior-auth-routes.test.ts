@@ -125,7 +125,7 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
     const tka = (await submit(riverside, pasBundle({ id: 'R-TKA-1', memberId: MEMBER.memberId, requesterNpi: PROVIDER.npi!, diagnoses: ['M17.11'], items: [{ code: '27447', from: '2026-07-10' }] }))).json();
     const cr = tka.entry[0].resource;
     expect(cr.outcome).toBe('queued');
-    expect(reviewActions(tka)[0].code).toBe('A4');
+    expect(reviewActions(tka)[0]!.code).toBe('A4');
     expect(cr.extension[0].valueDateTime).toBe('2026-07-07T12:00:00.000Z');
     pendedId = cr.id;
     const stat = (await submit(riverside, pasBundle({ id: 'R-TKA-2', priority: 'stat', memberId: MEMBER.memberId, requesterNpi: PROVIDER.npi!, items: [{ code: '27447', from: '2026-07-02' }] }))).json();
