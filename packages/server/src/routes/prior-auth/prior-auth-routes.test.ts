@@ -1,6 +1,6 @@
 import { aClaim, aLine, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
 import { insertMembers, insertUsers } from '@tandem/store';
-import { write837 } from '@tandem/x12';
+import { readX12, typedView, write278, write837, type ServiceReview } from '@tandem/x12';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -222,6 +222,42 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
     expect(JSON.stringify(tkaClaim.lines[0].remarks)).toContain('M62');
     const used = await t.deps.store.db.selectFrom('prior_auth_item').innerJoin('prior_auth', 'prior_auth.id', 'prior_auth_item.auth_id').select(['submitter_value', 'units_used']).where('code', '=', '72148').orderBy('submitter_value').execute();
     expect(used).toEqual([{ submitter_value: 'R-MRI-1', units_used: 1 }, { submitter_value: 'R-MRI-2', units_used: 1 }]);
+  });
+
+  it('takes an X12 278 request through POST /x12 into the same engine and answers a 278 response', async () => {
+    const x12 = (token: string, text: string) => t.app.inject({ method: 'POST', url: '/x12', headers: { ...auth(token), 'content-type': 'application/edi-x12' }, payload: text });
+    const readBack = (text: string) => {
+      const doc = readX12(text);
+      const set = doc.interchanges[0]!.groups[0]!.sets[0]!;
+      expect(set.findings.filter((f) => f.severity === 'error')).toEqual([]);
+      const v = typedView(set, doc.delimiters!);
+      if (v.type !== 'service-review-response') throw new Error(`not a 278 response: ${v.type}`);
+      return v.reviews[0]!;
+    };
+    // The X12 guide's home health example (the same member and insurer as the PAS example).
+    const sample = readFileSync(new URL('../../../../x12/test-fixtures/278/stupidedi__X217-HI278-Health-Care-Services-Review---Request-for-Review-and-Response_pass_request-for-home-health-care.edi', import.meta.url), 'latin1');
+    const res = await x12(joe, sample);
+    expect(res.headers['content-type']).toContain('application/edi-x12');
+    const review = readBack(res.body);
+    expect(review.services.map((s) => [s.procedure?.code, s.decision?.action])).toEqual([['G0154', 'NA'], ['B4184', 'NA']]);
+
+    const request: ServiceReview = {
+      kind: 'request', umo: { entity: 'X3', name: 'TANDEM HEALTH PLAN', idQualifier: 'PI', id: 'TANDEM' }, requester: { entity: '1P', name: 'RIVERSIDE MEDICAL GROUP', idQualifier: 'XX', id: PROVIDER.npi! },
+      subscriber: { entity: 'IL', name: 'LOVELACE', firstName: 'ADA', idQualifier: 'MI', id: MEMBER.memberId }, traceNumbers: ['X12-TKA-1'], requestCategory: 'HS', certificationType: 'I', serviceType: '2', levelOfService: 'U',
+      facility: { code: '22', qualifier: 'B' }, diagnoses: [{ qualifier: 'ABK', code: 'M1711' }], providers: [], rejections: [],
+      services: [{ traceNumbers: [], providers: [], procedure: { qualifier: 'HC', code: '27447', modifiers: [] }, quantity: '1', serviceDates: { from: '2026-07-20', to: '2026-07-20' } }],
+    };
+    const text = write278([request], { senderId: 'RIVERSIDE', receiverId: 'TANDEM', interchangeControlNumber: 901, date: new Date('2026-06-30T12:00:00Z'), reference: 'R901' });
+    const answered = readBack((await x12(riverside, text)).body);
+    expect(answered.decision).toMatchObject({ action: 'A4' });
+    expect(answered.services[0]!.decision?.action).toBe('A4');
+    const id = answered.services[0]!.decision!.reference!;
+    const queued = (await t.app.inject({ url: `/api/prior-auth/${id}`, headers: auth(payer) })).json();
+    expect(queued).toMatchObject({ channel: 'x12', priority: 'expedited', status: 'pended', dueAt: '2026-07-03T12:00:00.000Z', submitterRef: { value: 'X12-TKA-1' } });
+    // Garbage in a 278 envelope gets a 999 rejecting the set.
+    const broken = (await x12(riverside, text.replace(/NM1\*IL\*1\*LOVELACE[^~]*~/, ''))).body;
+    expect(broken).toContain('ST*999');
+    expect(broken).toMatch(/AK9\*R/);
   });
 
   it('publishes the year\'s CMS-0057-F metrics as JSON and a page without sign-in', async () => {
