@@ -3,7 +3,7 @@
  * sign-in as CMS-0057-F requires (42 CFR 422.122(b): the list of items and services that need
  * prior authorization, with the documentation each needs).
  */
-import { isIsoDate, parseAuthRules, TandemError, type AccessContext, type AuthRuleSet } from '@tandem/core';
+import { isIsoDate, parseAuthRules, TandemError, type AccessContext, type AuthRuleSet, type Criterion } from '@tandem/core';
 import { insertAuthRuleSet, loadAuthRuleSets, recordAudit, reserveNumbers } from '@tandem/store';
 import type { Deps } from '../../deps.ts';
 
@@ -45,6 +45,10 @@ export interface PublicServiceEntry {
   readonly description: string;
   readonly conditions: readonly string[];
   readonly documentation: readonly string[];
+  /** Questionnaire items whose answers the automatic approval reads (linkId, text, answer type). */
+  readonly questions: ReadonlyArray<{ linkId: string; text: string; type: 'boolean' | 'number' | 'string' }>;
+  /** What makes a request approve automatically, in words; empty when every request is reviewed. */
+  readonly autoApproval: readonly string[];
 }
 
 /** Every service that needs authorization under a rule set in force on `date` or later, flattened for the public list. */
@@ -63,5 +67,19 @@ export async function publicServiceList(deps: Deps, date: string): Promise<Publi
       ...(r.diagnoses ? [`with diagnosis ${r.diagnoses.join(', ')}`] : []),
     ],
     documentation: r.documentation,
+    questions: (r.autoApprove ?? []).flatMap((c): PublicServiceEntry['questions'] => c.kind === 'answer' ? [{ linkId: c.linkId, text: c.text ?? c.linkId, type: typeof c.equals === 'boolean' ? 'boolean' as const : 'string' as const }]
+      : c.kind === 'answer-at-least' ? [{ linkId: c.linkId, text: c.text ?? c.linkId, type: 'number' as const }] : []),
+    autoApproval: (r.autoApprove ?? []).map(describeCriterion),
   })));
+}
+
+/** A criterion in words, for the public list, CRD cards and the provider's form. */
+export function describeCriterion(c: Criterion): string {
+  switch (c.kind) {
+    case 'diagnosis': return `a diagnosis among ${c.anyOf.join(', ')}`;
+    case 'answer': return `${c.text ?? c.linkId}: ${typeof c.equals === 'boolean' ? (c.equals ? 'yes' : 'no') : c.equals}`;
+    case 'answer-at-least': return `${c.text ?? c.linkId}: at least ${c.min}`;
+    case 'prior-service': return `${c.text ?? `prior ${c.codes.join('/')}`}: ${c.minCount} on claims in the ${c.withinDays} days before`;
+    case 'max-units': return `at most ${c.units} units`;
+  }
 }

@@ -7,6 +7,7 @@
 import { authRequirement, TandemError, type AccessContext } from '@tandem/core';
 import { loadAuthRuleSets, recordAudit } from '@tandem/store';
 import { isoDate, type Deps } from '../../deps.ts';
+import { describeCriterion } from './auth-rule-sets.ts';
 
 export const CRD_HOOKS = ['order-sign', 'order-select', 'appointment-book'] as const;
 export type CrdHook = (typeof CRD_HOOKS)[number];
@@ -70,8 +71,7 @@ export async function coverageRequirements(deps: Deps, ctx: AccessContext, hook:
     }
     const req2 = authRequirement(sets, { planId: cov.plan_id, date: s.date, code: coding.code, placeOfService: null, units: s.units, diagnoses: s.diagnoses });
     const rule = req2?.rule;
-    const criteria = (rule?.autoApprove ?? []).map((c) => c.kind === 'diagnosis' ? `a diagnosis among ${c.anyOf.join(', ')}` : c.kind === 'max-units' ? `at most ${c.units} units`
-      : c.kind === 'prior-service' ? `${c.text ?? `prior ${c.codes.join('/')}`}: ${c.minCount} in the ${c.withinDays} days before` : `${c.text ?? c.linkId}: ${'equals' in c ? String(c.equals) : `at least ${c.min}`}`);
+    const criteria = (rule?.autoApprove ?? []).map(describeCriterion);
     cards.push(rule ? {
       uuid: `${o.id ?? coding.code}-prior-auth`, summary: `Prior authorization required: ${coding.code} ${rule.description}`.slice(0, 140), indicator: 'warning',
       source: { ...source, topic: { system: CARD_TYPE, code: 'prior-auth', display: 'Prior authorization' } },
