@@ -61,16 +61,38 @@ function itemRow(authId: string, i: NewPriorAuthItem) {
   };
 }
 
-/** Stores a new request with its items and its first event; runs in the caller's transaction. */
-export async function insertPriorAuth(trx: Db, ctx: AccessContext, r: NewPriorAuth, items: readonly NewPriorAuthItem[]): Promise<void> {
-  await trx.insertInto('prior_auth').values({
-    id: r.id, payer_org_id: r.payerOrgId, provider_org_id: r.providerOrgId, member_key: r.memberKey, channel: r.channel, priority: r.priority, status: r.status,
-    submitter_system: r.submitterRef.system, submitter_value: r.submitterRef.value, received_at: r.receivedAt, due_at: r.dueAt, decided_at: r.decidedAt,
-    decided_by: r.decidedBy, diagnoses: JSON.stringify(r.diagnoses), answers: JSON.stringify(r.answers), request: JSON.stringify(r.request), updated_at: r.receivedAt,
-  }).execute();
-  if (items.length) await trx.insertInto('prior_auth_item').values(items.map((i) => itemRow(r.id, i))).execute();
-  await addPriorAuthEvent(trx, ctx, r.id, r.receivedAt, 'submitted', { channel: r.channel, status: r.status, items: items.map((i) => ({ sequence: i.sequence, code: i.code, action: i.action, reason: i.reason })) });
-  await recordAudit(trx, ctx, { action: 'create', resourceType: 'Claim', resourceId: r.id, memberKeys: [r.memberKey], detail: { use: 'preauthorization', status: r.status } });
+/**
+ * Stores a new request in one statement — its number from the counter, the request, its items,
+ * its first event and the audit record (data-modifying CTEs all run, atomically) — and returns
+ * its id. One round trip instead of seven keeps automatic decisions fast under load.
+ */
+export async function createPriorAuth(db: Db, ctx: AccessContext, r: Omit<NewPriorAuth, 'id'>, items: readonly NewPriorAuthItem[], prefix: string): Promise<string> {
+  const rows = JSON.stringify(items.map((i) => ({ ...itemRow('', i), modifiers: i.modifiers, documentation: i.documentation, criteria: i.criteria })));
+  const event = JSON.stringify({ channel: r.channel, status: r.status, items: items.map((i) => ({ sequence: i.sequence, code: i.code, action: i.action, reason: i.reason })) });
+  const res = await sql<{ id: string }>`
+    with n as (
+      insert into counter (name, value) values (${`prior-auth-${prefix}`}, 1) on conflict (name) do update set value = counter.value + 1 returning value
+    ), a as (
+      insert into prior_auth (id, payer_org_id, provider_org_id, member_key, channel, priority, status, submitter_system, submitter_value, received_at, due_at,
+        decided_at, decided_by, diagnoses, answers, request, updated_at)
+      select ${`PA${prefix}`} || lpad(n.value::text, 8, '0'), ${r.payerOrgId}, ${r.providerOrgId}, ${r.memberKey}, ${r.channel}, ${r.priority}, ${r.status},
+        ${r.submitterRef.system}, ${r.submitterRef.value}, ${r.receivedAt}::timestamptz, ${r.dueAt}::timestamptz, ${r.decidedAt}::timestamptz, ${r.decidedBy},
+        ${JSON.stringify(r.diagnoses)}::jsonb, ${JSON.stringify(r.answers)}::jsonb, ${JSON.stringify(r.request)}::jsonb, ${r.receivedAt}::timestamptz
+      from n returning id
+    ), i as (
+      insert into prior_auth_item (auth_id, sequence, code, code_system, modifiers, place_of_service, units_requested, units_approved, service_from, service_to,
+        action, reason, rule_set_id, rule_id, documentation, criteria, trace_number, approved_from, approved_to)
+      select a.id, x.sequence, x.code, x.code_system, x.modifiers, x.place_of_service, x.units_requested, x.units_approved, x.service_from, x.service_to,
+        x.action, x.reason, x.rule_set_id, x.rule_id, x.documentation, x.criteria, x.trace_number, x.approved_from, x.approved_to
+      from a, jsonb_populate_recordset(null::prior_auth_item, ${rows}::jsonb) as x returning 1
+    ), e as (
+      insert into prior_auth_event (auth_id, at, actor, org_id, action, detail) select a.id, ${r.receivedAt}::timestamptz, ${ctx.actor}, ${ctx.orgId}, 'submitted', ${event}::jsonb from a returning 1
+    ), au as (
+      insert into audit_event (actor, org_id, action, resource_type, resource_id, member_keys, purpose, outcome, detail)
+      select ${ctx.actor}, ${ctx.orgId}, 'create', 'Claim', a.id, ${JSON.stringify([r.memberKey])}::jsonb, ${ctx.purpose}, 'success', ${JSON.stringify({ use: 'preauthorization', status: r.status })}::jsonb from a returning 1
+    )
+    select id from a`.execute(db);
+  return res.rows[0]!.id;
 }
 
 /** Replaces the items of a request (an update from the submitter, re-evaluated). */

@@ -7,10 +7,10 @@
  * submitter identifier is answered from the stored request, never stored twice.
  */
 import {
-  canSubmitClaims, dueAt, evaluateItem, requestStatus, TandemError, type AccessContext, type AuthRuleSet, type ItemAction, type PriorAuthRequest, type PriorAuthView,
+  authRequirement, canSubmitClaims, clockState, dueAt, evaluateItem, requestStatus, TandemError, type AccessContext, type AuthRuleSet, type ItemAction, type PriorAuthRequest, type PriorAuthView,
 } from '@tandem/core';
 import {
-  findPriorAuthId, getPriorAuth, insertPriorAuth, loadAuthRuleSets, memberServiceHistory, addPriorAuthEvent, priorAuthRow, recordAudit, replacePriorAuthItems, reserveNumbers,
+  createPriorAuth, findPriorAuthId, getPriorAuth, loadAuthRuleSets, memberServiceHistory, addPriorAuthEvent, priorAuthRow, recordAudit, replacePriorAuthItems,
   setPriorAuthState, type Db, type NewPriorAuthItem,
 } from '@tandem/store';
 import { isoDate, type Deps } from '../../deps.ts';
@@ -29,31 +29,35 @@ async function resolvePayer(db: Db, insurerId: string | null) {
 }
 
 /** The requesting organization: a provider submits for itself (its NPI or one of its practitioners'); the payer's staff name it by NPI. */
-async function resolveProvider(db: Db, ctx: AccessContext, npi: string | null): Promise<string> {
+async function resolveProvider(db: Db, ctx: AccessContext, npi: string | null): Promise<{ id: string; name: string; npi: string | null }> {
   if (ctx.orgKind === 'provider') {
-    if (npi) {
-      const own = await db.selectFrom('organization').select('id').where('id', '=', ctx.orgId).where('npi', '=', npi).executeTakeFirst()
-        ?? await db.selectFrom('practitioner').select('org_id as id').where('npi', '=', npi).where('org_id', '=', ctx.orgId).executeTakeFirst();
-      if (!own) throw new TandemError('FORBIDDEN', `the requesting provider NPI ${npi} is not your organization or one of its practitioners`);
-    }
-    return ctx.orgId;
+    const own = await db.selectFrom('organization').select(['id', 'name', 'npi']).where('id', '=', ctx.orgId).executeTakeFirstOrThrow();
+    if (npi && own.npi !== npi && !(await db.selectFrom('practitioner').select('id').where('npi', '=', npi).where('org_id', '=', ctx.orgId).executeTakeFirst()))
+      throw new TandemError('FORBIDDEN', `the requesting provider NPI ${npi} is not your organization or one of its practitioners`);
+    return own;
   }
-  const org = npi ? await db.selectFrom('organization').select('id').where('npi', '=', npi).where('kind', '=', 'provider').executeTakeFirst() : undefined;
+  const org = npi ? await db.selectFrom('organization').select(['id', 'name', 'npi']).where('npi', '=', npi).where('kind', '=', 'provider').executeTakeFirst() : undefined;
   if (!org) throw new TandemError('INVALID_REQUEST', `no provider organization has the requesting NPI ${npi ?? '(none)'}`);
-  return org.id;
+  return org;
 }
 
 interface Evaluated { items: NewPriorAuthItem[]; actions: ItemAction[] }
 
 /** Evaluates every item against the plan in force on its date; a date without coverage is an administrative denial. */
-async function evaluate(db: Db, payerOrgId: string, memberKey: string, req: PriorAuthRequest, sets: readonly AuthRuleSet[]): Promise<Evaluated> {
+async function evaluate(db: Db, memberKey: string, req: PriorAuthRequest, sets: readonly AuthRuleSet[]): Promise<Evaluated> {
   const coverages = await db.selectFrom('coverage').select(['plan_id', 'effective_from', 'effective_to']).where('member_key', '=', memberKey).execute();
+  const coverageOn = (date: string) => coverages.find((c) => c.effective_from <= date && (c.effective_to === null || date <= c.effective_to));
+  // Claims history is read only when a matching rule's criteria ask for prior treatment.
   const priorCodes = new Set<string>();
-  for (const s of sets) for (const r of s.rules) for (const c of r.autoApprove ?? []) if (c.kind === 'prior-service') c.codes.forEach((x) => priorCodes.add(x));
+  for (const it of req.items) {
+    const cov = coverageOn(it.from);
+    const hit = cov && authRequirement(sets, { planId: cov.plan_id, date: it.from, code: it.code, placeOfService: it.placeOfService, units: it.units, diagnoses: req.diagnoses });
+    for (const c of hit ? (hit.rule.autoApprove ?? []) : []) if (c.kind === 'prior-service') c.codes.forEach((x) => priorCodes.add(x));
+  }
   const lastDate = req.items.reduce((m, i) => (i.from > m ? i.from : m), '0000-01-01');
-  const history = await memberServiceHistory(db, memberKey, [...priorCodes], lastDate);
+  const history = priorCodes.size ? await memberServiceHistory(db, memberKey, [...priorCodes], lastDate) : [];
   const items = req.items.map((it): NewPriorAuthItem => {
-    const cov = coverages.find((c) => c.effective_from <= it.from && (c.effective_to === null || it.from <= c.effective_to));
+    const cov = coverageOn(it.from);
     const base = { sequence: it.sequence, code: it.code, codeSystem: it.codeSystem, modifiers: it.modifiers, placeOfService: it.placeOfService, unitsRequested: it.units, from: it.from, to: it.to, traceNumber: it.traceNumber };
     if (!cov) return { ...base, unitsApproved: null, action: 'denied', reason: `the member has no coverage with this plan on ${it.from}`, ruleSetId: null, ruleId: null, documentation: [], criteria: [], approvedFrom: null, approvedTo: null };
     const e = evaluateItem(sets, { planId: cov.plan_id, date: it.from, code: it.code, placeOfService: it.placeOfService, units: it.units, diagnoses: req.diagnoses }, { answers: req.answers, history });
@@ -64,7 +68,6 @@ async function evaluate(db: Db, payerOrgId: string, memberKey: string, req: Prio
       approvedFrom: approved ? it.from : null, approvedTo: approved ? (validTo > it.to ? validTo : it.to) : null,
     };
   });
-  void payerOrgId;
   return { items, actions: items.map((i) => i.action) };
 }
 
@@ -74,41 +77,49 @@ export async function submitPriorAuth(deps: Deps, ctx: AccessContext, req: Prior
   const now = deps.clock();
   const payer = await resolvePayer(db, insurerId);
   if (!payer) throw new TandemError('INVALID_REQUEST', 'no payer is configured');
-  const member = await db.selectFrom('member').select(['key']).where('payer_org_id', '=', payer.id).where('member_id', '=', req.memberId).executeTakeFirst();
+  const member = await db.selectFrom('member').select(['key', 'member_id', 'first_name', 'last_name', 'date_of_birth', 'gender']).where('payer_org_id', '=', payer.id).where('member_id', '=', req.memberId).executeTakeFirst();
   if (!member) {
     await recordAudit(db, ctx, { action: 'create', resourceType: 'Claim', outcome: 'error', detail: { use: 'preauthorization', reason: 'member not found', submitter: req.submitterRef.value } });
     return { kind: 'member-not-found', payerName: payer.name };
   }
-  const providerOrgId = await resolveProvider(db, ctx, req.requesterNpi);
+  const provider = await resolveProvider(db, ctx, req.requesterNpi);
+  const providerOrgId = provider.id;
   const providerCtx: AccessContext = ctx.orgKind === 'provider' ? ctx : { ...ctx, orgId: providerOrgId, orgKind: 'provider' };
   const sets = await loadAuthRuleSets(db, payer.id);
 
   if (req.action !== 'submit') return { kind: 'stored', view: await amend(deps, ctx, providerCtx, req, payer.id, member.key, sets, raw), created: false };
 
-  const existing = await findPriorAuthId(db, providerCtx, req.submitterRef.value);
-  if (existing) return { kind: 'stored', view: (await getPriorAuth(db, ctx, existing, now))!, created: false };
-  const { items, actions } = await evaluate(db, payer.id, member.key, req, sets);
+  const { items, actions } = await evaluate(db, member.key, req, sets);
   const status = requestStatus(actions);
   const decided = status !== 'pended';
-  let id = '';
+  const row = {
+    payerOrgId: payer.id, providerOrgId, memberKey: member.key, channel, priority: req.priority, status, submitterRef: req.submitterRef,
+    receivedAt: now.toISOString(), dueAt: dueAt(now, req.priority).toISOString(), decidedAt: decided ? now.toISOString() : null, decidedBy: decided ? 'tandem-rules' : null,
+    diagnoses: req.diagnoses, answers: req.answers, request: raw,
+  };
+  let id: string;
   try {
-    await db.transaction().execute(async (trx) => {
-      id = `PA${now.getUTCFullYear()}${String(await reserveNumbers(trx, `prior-auth-${now.getUTCFullYear()}`, 1)).padStart(8, '0')}`;
-      await insertPriorAuth(trx, ctx, {
-        id, payerOrgId: payer.id, providerOrgId, memberKey: member.key, channel, priority: req.priority, status, submitterRef: req.submitterRef,
-        receivedAt: now.toISOString(), dueAt: dueAt(now, req.priority).toISOString(), decidedAt: decided ? now.toISOString() : null, decidedBy: decided ? 'tandem-rules' : null,
-        diagnoses: req.diagnoses, answers: req.answers, request: raw,
-      }, items);
-    });
+    id = await createPriorAuth(db, ctx, row, items, String(now.getUTCFullYear()));
   } catch (e) {
-    // Two identical submissions raced: the unique submitter index kept one; answer with it.
+    // The submitter's identifier is already on file (a resubmission, or two racing): answer with the stored request.
     if ((e as { code?: string }).code !== '23505') throw e;
-    const winner = await findPriorAuthId(db, providerCtx, req.submitterRef.value);
-    if (!winner) throw e;
-    return { kind: 'stored', view: (await getPriorAuth(db, ctx, winner, now))!, created: false };
+    const existing = await findPriorAuthId(db, providerCtx, req.submitterRef.value);
+    if (!existing) throw e;
+    return { kind: 'stored', view: (await getPriorAuth(db, ctx, existing, now))!, created: false };
   }
   deps.log.info({ priorAuth: id, status, channel }, 'prior authorization received');
-  return { kind: 'stored', view: (await getPriorAuth(db, ctx, id, now))!, created: true };
+  // The answer is built from what was just stored (no second read on the automatic-decision path).
+  const view: PriorAuthView = {
+    id, status, priority: req.priority, channel, submitterRef: req.submitterRef, receivedAt: row.receivedAt, dueAt: row.dueAt, decidedAt: row.decidedAt, extended: false, appealed: false,
+    clock: clockState(now, new Date(row.dueAt), req.priority, decided ? now : null),
+    member: { key: member.key, memberId: member.member_id, firstName: member.first_name, lastName: member.last_name, birthDate: member.date_of_birth, gender: member.gender },
+    provider: { orgId: provider.id, name: provider.name, npi: provider.npi }, payer: { orgId: payer.id, name: payer.name }, diagnoses: req.diagnoses,
+    items: items.map((i) => ({
+      sequence: i.sequence, code: i.code, codeSystem: i.codeSystem, placeOfService: i.placeOfService, unitsRequested: i.unitsRequested, unitsApproved: i.unitsApproved, unitsUsed: 0,
+      from: i.from, to: i.to, action: i.action, reason: i.reason, ruleId: i.ruleId, documentation: i.documentation, criteria: i.criteria, approvedFrom: i.approvedFrom, approvedTo: i.approvedTo, traceNumber: i.traceNumber,
+    })),
+  };
+  return { kind: 'stored', view, created: true };
 }
 
 /** An update (re-evaluated items, the clock kept from the first receipt) or a cancellation of an earlier request. */
@@ -116,7 +127,7 @@ async function amend(deps: Deps, ctx: AccessContext, providerCtx: AccessContext,
   const db = deps.store.db;
   const now = deps.clock();
   const ref = req.relatedRef ?? req.submitterRef.value;
-  const evaluated = req.action === 'update' ? await evaluate(db, payerOrgId, memberKey, req, sets) : null;
+  const evaluated = req.action === 'update' ? await evaluate(db, memberKey, req, sets) : null;
   const id = await db.transaction().execute(async (trx) => {
     const found = await findPriorAuthId(trx, providerCtx, ref, true);
     if (!found) throw new TandemError('NOT_FOUND', `Prior authorization request ${ref}`);
