@@ -88,6 +88,12 @@ describe('prior authorization in Chromium', () => {
     await mine.waitFor();
     expect(await mine.getByTestId('pa-status').textContent()).toBe('denied');
     expect(await mine.getByTestId('pa-reason').textContent()).toBe('Radiographs do not show the joint-space narrowing the policy requires.');
+    // The provider appeals; the request is back in review on the 30-day reconsideration clock.
+    await mine.click();
+    await provider.getByTestId('pa-appeal-reason').fill('New weight-bearing films attached showing bone-on-bone contact.');
+    await provider.getByTestId('pa-appeal').click();
+    await expect.poll(() => provider.getByTestId('pa-detail-status').textContent()).toBe('pended');
+    expect(await provider.getByTestId('pa-due').textContent()).toBe('2026-07-30 12:00');
     await provider.close();
     await reviewer.close();
   }, 90_000);

@@ -299,6 +299,10 @@ export interface PriorAuthTable {
   received_at: string;
   due_at: string;
   decided_at: string | null;
+  /** The initial determination (CMS-0057-F decision times are measured to it); kept through appeals. */
+  first_decided_at: string | null;
+  /** When the provider appealed a denial (a reconsideration with its own clock). */
+  appealed_at: string | null;
   extended: Generated<boolean>;
   appealed: Generated<boolean>;
   decided_by: string | null;

@@ -11,7 +11,7 @@ export interface PriorAuthItem {
 
 export interface PriorAuth {
   id: string; status: string; priority: 'standard' | 'expedited'; channel: string; submitterRef: { system: string | null; value: string };
-  receivedAt: string; dueAt: string; decidedAt: string | null; clock: 'on-time' | 'due-soon' | 'overdue' | 'decided-on-time' | 'decided-late'; extended: boolean;
+  receivedAt: string; dueAt: string; decidedAt: string | null; clock: 'on-time' | 'due-soon' | 'overdue' | 'decided-on-time' | 'decided-late'; extended: boolean; appealed: boolean;
   member: { key: string; memberId: string; firstName: string; lastName: string; birthDate: string };
   provider: { orgId: string; name: string; npi: string | null }; payer: { orgId: string; name: string };
   diagnoses: string[]; items: PriorAuthItem[];
@@ -43,6 +43,7 @@ export const priorAuthApi = {
   submit: (form: SubmitForm) => call<PriorAuth>('/api/prior-auth', { method: 'POST', body: JSON.stringify(form) }),
   decide: (id: string, decisions: Decision[]) => call<{ view: PriorAuth }>(`/api/prior-auth/${encodeURIComponent(id)}/decision`, { method: 'POST', body: JSON.stringify({ decisions }) }),
   requestInfo: (id: string, message: string, extend: boolean) => call<{ view: PriorAuth }>(`/api/prior-auth/${encodeURIComponent(id)}/request-info`, { method: 'POST', body: JSON.stringify({ message, extend }) }),
+  appeal: (id: string, reason: string) => call<PriorAuth>(`/api/prior-auth/${encodeURIComponent(id)}/appeal`, { method: 'POST', body: JSON.stringify({ reason }) }),
   services: () => call<{ asOf: string; services: PublicService[] }>('/prior-authorization/services.json'),
   metrics: (year?: number) => call<Metrics>(`/prior-authorization/metrics.json${year ? `?year=${year}` : ''}`),
 };

@@ -61,9 +61,14 @@ function forPriority(rs: readonly DecidedRequest[]): PriorityMetrics {
   };
 }
 
-/** The year's report, over requests determined in that calendar year (UTC). */
+/**
+ * The year's report, over requests whose initial determination fell in that calendar year (UTC).
+ * A denial under appeal still counts as denied until the appeal is decided.
+ */
 export function priorAuthMetrics(year: number, decided: readonly DecidedRequest[]): PriorAuthMetrics {
-  const ofYear = decided.filter((r) => r.decidedAt.getUTCFullYear() === year && r.status !== 'not-required' && r.status !== 'cancelled');
+  const ofYear = decided
+    .map((r) => (r.appealed && (r.status === 'pended' || r.status === 'info-requested') ? { ...r, status: 'denied' as const } : r))
+    .filter((r) => r.decidedAt.getUTCFullYear() === year && r.status !== 'not-required' && r.status !== 'cancelled' && r.status !== 'pended');
   return {
     year,
     requests: ofYear.length,

@@ -113,6 +113,8 @@ describe('CMS-0057-F metrics', () => {
       { priority: 'expedited', status: 'modified', receivedAt: at(0), decidedAt: at(10), extended: false, appealed: false },
       { priority: 'expedited', status: 'approved', receivedAt: new Date('2025-12-30T00:00:00Z'), decidedAt: new Date('2025-12-31T00:00:00Z'), extended: false, appealed: false },
     ]);
+    const underAppeal = priorAuthMetrics(2026, [{ priority: 'expedited', status: 'pended', receivedAt: at(0), decidedAt: at(5), extended: false, appealed: true }]);
+    expect(underAppeal.expedited).toMatchObject({ requests: 1, deniedPct: 100, approvedAfterAppealPct: 0 });
     expect(m.requests).toBe(4);
     expect(m.standard).toEqual({ requests: 3, approvedPct: 66.7, deniedPct: 33.3, approvedAfterAppealPct: 33.3, averageDecisionHours: 49.33, medianDecisionHours: 48 });
     expect(m.expedited).toMatchObject({ requests: 1, approvedPct: 100, deniedPct: 0, medianDecisionHours: 10 });

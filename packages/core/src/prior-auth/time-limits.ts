@@ -26,3 +26,11 @@ export function clockState(now: Date, due: Date, priority: PriorAuthPriority, de
   if (left < 0) return 'overdue';
   return left <= WARN_HOURS[priority] * HOUR ? 'due-soon' : 'on-time';
 }
+
+/**
+ * A reconsideration of a denied pre-service request: 30 calendar days standard, 72 hours
+ * expedited, from receipt of the appeal (42 CFR 422.590(a)(1), 422.590(e)(1)).
+ */
+export function appealDueAt(receivedAt: Date, priority: PriorAuthPriority): Date {
+  return new Date(receivedAt.getTime() + (priority === 'expedited' ? 72 : 30 * 24) * HOUR);
+}

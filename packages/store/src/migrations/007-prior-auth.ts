@@ -15,7 +15,7 @@ const statements = [
      member_key text not null references member(key), channel text not null check (channel in ('fhir','x12','dashboard')),
      priority text not null check (priority in ('standard','expedited')), status text not null,
      submitter_system text, submitter_value text not null, received_at timestamptz not null, due_at timestamptz not null,
-     decided_at timestamptz, extended boolean not null default false, appealed boolean not null default false, decided_by text,
+     decided_at timestamptz, first_decided_at timestamptz, appealed_at timestamptz, extended boolean not null default false, appealed boolean not null default false, decided_by text,
      diagnoses jsonb not null, answers jsonb not null, request jsonb not null, updated_at timestamptz not null)`,
   // A submitter's trace number identifies its request: a resubmission is answered from the stored one.
   `create unique index prior_auth_submitter on prior_auth (provider_org_id, submitter_value)`,

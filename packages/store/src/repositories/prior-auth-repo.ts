@@ -74,9 +74,9 @@ export async function createPriorAuth(db: Db, ctx: AccessContext, r: Omit<NewPri
       insert into counter (name, value) values (${`prior-auth-${prefix}`}, 1) on conflict (name) do update set value = counter.value + 1 returning value
     ), a as (
       insert into prior_auth (id, payer_org_id, provider_org_id, member_key, channel, priority, status, submitter_system, submitter_value, received_at, due_at,
-        decided_at, decided_by, diagnoses, answers, request, updated_at)
+        decided_at, first_decided_at, decided_by, diagnoses, answers, request, updated_at)
       select ${`PA${prefix}`} || lpad(n.value::text, 8, '0'), ${r.payerOrgId}, ${r.providerOrgId}, ${r.memberKey}, ${r.channel}, ${r.priority}, ${r.status},
-        ${r.submitterRef.system}, ${r.submitterRef.value}, ${r.receivedAt}::timestamptz, ${r.dueAt}::timestamptz, ${r.decidedAt}::timestamptz, ${r.decidedBy},
+        ${r.submitterRef.system}, ${r.submitterRef.value}, ${r.receivedAt}::timestamptz, ${r.dueAt}::timestamptz, ${r.decidedAt}::timestamptz, ${r.decidedAt}::timestamptz, ${r.decidedBy},
         ${JSON.stringify(r.diagnoses)}::jsonb, ${JSON.stringify(r.answers)}::jsonb, ${JSON.stringify(r.request)}::jsonb, ${r.receivedAt}::timestamptz
       from n returning id
     ), i as (
@@ -106,11 +106,13 @@ export async function updatePriorAuthItem(trx: Db, authId: string, sequence: num
     .where('auth_id', '=', authId).where('sequence', '=', sequence).execute();
 }
 
-export async function setPriorAuthState(trx: Db, id: string, s: { status: RequestStatus; updatedAt: string; decidedAt?: string | null; decidedBy?: string | null; dueAt?: string; extended?: boolean; appealed?: boolean }): Promise<void> {
-  await trx.updateTable('prior_auth').set({
+export async function setPriorAuthState(trx: Db, id: string, s: { status: RequestStatus; updatedAt: string; decidedAt?: string | null; decidedBy?: string | null; dueAt?: string; extended?: boolean; appealed?: boolean; appealedAt?: string }): Promise<void> {
+  await trx.updateTable('prior_auth').set((eb) => ({
+    ...(s.decidedAt ? { first_decided_at: eb.fn.coalesce('first_decided_at', sql<string>`${s.decidedAt}::timestamptz`) } : {}),
+    ...(s.appealedAt ? { appealed_at: s.appealedAt } : {}),
     status: s.status, updated_at: s.updatedAt, ...(s.decidedAt !== undefined ? { decided_at: s.decidedAt } : {}), ...(s.decidedBy !== undefined ? { decided_by: s.decidedBy } : {}),
     ...(s.dueAt !== undefined ? { due_at: s.dueAt } : {}), ...(s.extended !== undefined ? { extended: s.extended } : {}), ...(s.appealed !== undefined ? { appealed: s.appealed } : {}),
-  }).where('id', '=', id).execute();
+  })).where('id', '=', id).execute();
 }
 
 export async function addPriorAuthEvent(trx: Db, ctx: AccessContext, authId: string, at: string, action: string, detail: Record<string, unknown>): Promise<void> {
@@ -210,14 +212,15 @@ export async function memberServiceHistory(db: Db, memberKey: string, codes: rea
 
 /** Determinations of a year, for the public CMS-0057-F report (aggregates only; no member data leaves). */
 export async function decidedPriorAuths(db: Db, payerOrgId: string | null, year: number) {
-  let q = db.selectFrom('prior_auth').select(['priority', 'status', 'received_at', 'decided_at', 'extended', 'appealed'])
-    .where('decided_at', 'is not', null).where('decided_at', '>=', `${year}-01-01T00:00:00Z`).where('decided_at', '<', `${year + 1}-01-01T00:00:00Z`);
+  // Year and decision time of the initial determination; the status is the latest (so an approval on appeal counts).
+  let q = db.selectFrom('prior_auth').select(['priority', 'status', 'received_at', 'first_decided_at as decided_at', 'extended', 'appealed'])
+    .where('first_decided_at', 'is not', null).where('first_decided_at', '>=', `${year}-01-01T00:00:00Z`).where('first_decided_at', '<', `${year + 1}-01-01T00:00:00Z`);
   if (payerOrgId) q = q.where('payer_org_id', '=', payerOrgId);
   return q.execute();
 }
 
 /** Years with any determination, newest first. */
 export async function priorAuthYears(db: Db): Promise<number[]> {
-  const r = await sql<{ y: number }>`select distinct extract(year from decided_at at time zone 'UTC')::int as y from prior_auth where decided_at is not null order by y desc`.execute(db);
+  const r = await sql<{ y: number }>`select distinct extract(year from first_decided_at at time zone 'UTC')::int as y from prior_auth where first_decided_at is not null order by y desc`.execute(db);
   return r.rows.map((x) => Number(x.y));
 }

@@ -16,6 +16,7 @@ export function PriorAuthDetailPage({ id, user, onError }: { id: string; user: U
   const [info, setInfo] = useState('');
   const [extend, setExtend] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [appeal, setAppeal] = useState('');
   const load = useCallback(() => priorAuthApi.get(id).then(setR, onError), [id, onError]);
   useEffect(() => {
     void load();
@@ -29,6 +30,7 @@ export function PriorAuthDetailPage({ id, user, onError }: { id: string; user: U
       await f();
       setDrafts({});
       setInfo('');
+      setAppeal('');
       await load();
     } catch (e) {
       onError(e);
@@ -44,7 +46,7 @@ export function PriorAuthDetailPage({ id, user, onError }: { id: string; user: U
       <dl className="facts">
         <div><dt>Member</dt><dd>{r.member.firstName} {r.member.lastName} · {r.member.memberId}</dd></div>
         <div><dt>Requested by</dt><dd>{r.provider.name}{r.provider.npi ? ` (NPI ${r.provider.npi})` : ''}</dd></div>
-        <div><dt>Priority</dt><dd>{r.priority}{r.extended ? ', time frame extended 14 days' : ''}</dd></div>
+        <div><dt>Priority</dt><dd>{r.priority}{r.extended ? ', time frame extended 14 days' : ''}{r.appealed ? ', appealed' : ''}</dd></div>
         <div><dt>Received · due</dt><dd>{r.receivedAt.slice(0, 16).replace('T', ' ')} · <strong data-testid="pa-due">{r.dueAt.slice(0, 16).replace('T', ' ')}</strong></dd></div>
         <div><dt>Decided</dt><dd>{r.decidedAt ? r.decidedAt.slice(0, 16).replace('T', ' ') : 'not yet'}</dd></div>
         <div><dt>Channel · reference</dt><dd>{r.channel} · {r.submitterRef.value}</dd></div>
@@ -87,6 +89,12 @@ export function PriorAuthDetailPage({ id, user, onError }: { id: string; user: U
           <input data-testid="pa-info-message" value={info} onChange={(e) => setInfo(e.target.value)} placeholder="what information is needed" size={40} />
           {r.priority === 'standard' && !r.extended && <label><input type="checkbox" checked={extend} onChange={(e) => setExtend(e.target.checked)} /> extend 14 days</label>}
           <button data-testid="pa-request-info" disabled={busy || info.trim().length < 10} onClick={() => act(() => priorAuthApi.requestInfo(r.id, info, extend))}>Request information</button>
+        </div>
+      )}
+      {user.org.type === 'provider' && !r.appealed && r.items.some((i) => i.action === 'denied') && (
+        <div className="pa-actions">
+          <input data-testid="pa-appeal-reason" value={appeal} onChange={(e) => setAppeal(e.target.value)} placeholder="why the denial should be reconsidered" size={60} />
+          <button data-testid="pa-appeal" disabled={busy || appeal.trim().length < 10} onClick={() => act(() => priorAuthApi.appeal(r.id, appeal))}>Appeal the denial</button>
         </div>
       )}
       <h3>History</h3>

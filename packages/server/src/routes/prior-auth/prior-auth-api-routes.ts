@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
 import { addAuthRuleSet, type RuleSetInput } from '../../use-cases/prior-auth/auth-rule-sets.ts';
-import { decidePriorAuth, requestMoreInformation } from '../../use-cases/prior-auth/review-prior-auth.ts';
+import { appealPriorAuth, decidePriorAuth, requestMoreInformation } from '../../use-cases/prior-auth/review-prior-auth.ts';
 import { submitPriorAuth } from '../../use-cases/prior-auth/submit-prior-auth.ts';
 import { fhirBase } from './pas-routes.ts';
 
@@ -94,6 +94,13 @@ export function priorAuthApiRoutes(app: FastifyInstance, deps: Deps) {
       body: { type: 'object', required: ['message'], additionalProperties: false, properties: { message: { type: 'string', maxLength: 1000 }, extend: { type: 'boolean' } } },
     },
   }, async (request) => requestMoreInformation(deps, access(request), request.params.id, { message: request.body.message, extend: request.body.extend ?? false }, fhirBase(request)));
+
+  app.post<{ Params: { id: string }; Body: { reason: string } }>('/api/prior-auth/:id/appeal', {
+    schema: {
+      summary: 'The requesting provider appeals a denial: the denied services return to review on the appeal clock (30 days standard, 72 hours expedited)',
+      body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', maxLength: 2000 } } },
+    },
+  }, async (request) => appealPriorAuth(deps, access(request), request.params.id, request.body.reason));
 
   app.get('/api/prior-auth/rule-sets', { schema: { summary: 'The payer\'s prior authorization rule sets (all versions)' } }, async (request) => {
     const ctx = access(request);

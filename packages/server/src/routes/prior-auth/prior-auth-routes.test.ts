@@ -260,11 +260,26 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
     expect(broken).toMatch(/AK9\*R/);
   });
 
+  it('lets the provider appeal a denial once, on the reconsideration clock, and the reviewer approve it', async () => {
+    const b = (await submit(riverside, pasBundle({ id: 'R-BAR-1', memberId: MEMBER.memberId, requesterNpi: PROVIDER.npi!, diagnoses: ['E66.01'], items: [{ code: '43644', from: '2026-08-01' }] }))).json();
+    const id = b.entry[0].resource.id;
+    await t.app.inject({ method: 'POST', url: `/api/prior-auth/${id}/decision`, headers: auth(payer), payload: { decisions: [{ sequence: 1, action: 'denied', reason: 'No record of a supervised weight-loss program.' }] } });
+    expect((await t.app.inject({ method: 'POST', url: `/api/prior-auth/${id}/appeal`, headers: auth(payer), payload: { reason: 'payer cannot appeal its own decision' } })).statusCode).toBe(403);
+    const appeal = await t.app.inject({ method: 'POST', url: `/api/prior-auth/${id}/appeal`, headers: auth(riverside), payload: { reason: 'Enclosed: 6 months of the supervised program, attached to the chart.' } });
+    expect(appeal.json()).toMatchObject({ status: 'pended', appealed: true, dueAt: '2026-07-30T12:00:00.000Z', decidedAt: null, items: [{ action: 'pended', reason: 'appeal: Enclosed: 6 months of the supervised program, attached to the chart.' }] });
+    expect((await t.app.inject({ method: 'POST', url: `/api/prior-auth/${id}/appeal`, headers: auth(riverside), payload: { reason: 'and once more, please reconsider' } })).statusCode).toBe(409);
+    const approved = await t.app.inject({ method: 'POST', url: `/api/prior-auth/${id}/decision`, headers: auth(payer), payload: { decisions: [{ sequence: 1, action: 'approved' }] } });
+    expect(approved.json().view).toMatchObject({ status: 'approved', appealed: true });
+    const history = (await t.app.inject({ url: `/api/prior-auth/${id}`, headers: auth(riverside) })).json().events.map((e: Json) => e.action);
+    expect(history).toEqual(['submitted', 'decided', 'appealed', 'decided']);
+  });
+
   it('publishes the year\'s CMS-0057-F metrics as JSON and a page without sign-in', async () => {
     const m = (await t.app.inject('/prior-authorization/metrics.json?year=2026')).json();
-    // Decided: R-MRI-1 approved, R-MRI-2 approved (after update), R-TKA-1 denied, R-PT-1 modified after an extension; R-TKA-2 cancelled is not counted.
-    expect(m).toMatchObject({ year: 2026, requests: 4, years: [2026], extendedAndApprovedPct: 25 });
-    expect(m.standard).toMatchObject({ requests: 4, approvedPct: 75, deniedPct: 25, approvedAfterAppealPct: 0, averageDecisionHours: 0, medianDecisionHours: 0 });
+    // Decided: R-MRI-1 approved, R-MRI-2 approved (after update), R-TKA-1 denied, R-PT-1 modified after an extension,
+    // R-BAR-1 approved on appeal; R-TKA-2 cancelled is not counted.
+    expect(m).toMatchObject({ year: 2026, requests: 5, years: [2026], extendedAndApprovedPct: 20 });
+    expect(m.standard).toMatchObject({ requests: 5, approvedPct: 80, deniedPct: 20, approvedAfterAppealPct: 20, averageDecisionHours: 0, medianDecisionHours: 0 });
     expect(m.expedited.requests).toBe(0);
     const page = await t.app.inject('/prior-authorization/metrics?year=2026');
     expect(page.body).toContain('Prior authorization metrics 2026');

@@ -5,7 +5,7 @@
  * by 14 days. Every decision is an event on the request and an audit record; the submitter is
  * notified through its subscriptions once the decision commits.
  */
-import { checkReviewerDecision, dueAt, EXTENSION_DAYS, requestStatus, TandemError, type AccessContext, type ItemAction, type PriorAuthView, type ReviewerDecision } from '@tandem/core';
+import { appealDueAt, checkReviewerDecision, dueAt, EXTENSION_DAYS, requestStatus, TandemError, type AccessContext, type ItemAction, type PriorAuthView, type ReviewerDecision } from '@tandem/core';
 import { addPriorAuthEvent, findPriorAuthId, getPriorAuth, loadAuthRuleSets, priorAuthRow, recordAudit, setPriorAuthState, updatePriorAuthItem } from '@tandem/store';
 import { isoDate, type Deps } from '../../deps.ts';
 import { notifySubscribers, type Delivery } from './notify-subscribers.ts';
@@ -87,4 +87,31 @@ export async function requestMoreInformation(deps: Deps, ctx: AccessContext, id:
   });
   const view = (await getPriorAuth(db, ctx, found, now))!;
   return { view, deliveries: await notifySubscribers(deps, view, base) };
+}
+
+/**
+ * The provider appeals a denial (a reconsideration): the denied services go back to the
+ * reviewer queue with the provider's argument, on the appeal clock (30 days standard, 72 hours
+ * expedited, from the appeal). One level of appeal here; the initial determination stays on
+ * record for the CMS-0057-F decision times, and an approval now counts as "approved after appeal".
+ */
+export async function appealPriorAuth(deps: Deps, ctx: AccessContext, id: string, reason: string): Promise<PriorAuthView> {
+  if (ctx.orgKind !== 'provider') throw new TandemError('FORBIDDEN', 'the requesting provider appeals its own denials');
+  const text = reason.trim();
+  if (text.length < 10) throw new TandemError('INVALID_REQUEST', 'say why the denial should be reconsidered (at least 10 characters)');
+  const db = deps.store.db;
+  const now = deps.clock();
+  const found = await db.transaction().execute(async (trx) => {
+    const found = await findPriorAuthId(trx, ctx, id, true);
+    if (!found) throw new TandemError('NOT_FOUND', `Prior authorization ${id}`);
+    const row = (await priorAuthRow(trx, found))!;
+    if (row.appealed) throw new TandemError('CONFLICT', `request ${id} was already appealed`);
+    const denied = await trx.updateTable('prior_auth_item').set({ action: 'pended', reason: `appeal: ${text}` }).where('auth_id', '=', found).where('action', '=', 'denied').executeTakeFirst();
+    if (Number(denied.numUpdatedRows) === 0) throw new TandemError('CONFLICT', `request ${id} has no denied service to appeal`);
+    await setPriorAuthState(trx, found, { status: 'pended', updatedAt: now.toISOString(), decidedAt: null, decidedBy: null, appealed: true, appealedAt: now.toISOString(), dueAt: appealDueAt(now, row.priority).toISOString() });
+    await addPriorAuthEvent(trx, ctx, found, now.toISOString(), 'appealed', { reason: text });
+    await recordAudit(trx, ctx, { action: 'update', resourceType: 'Claim', resourceId: found, memberKeys: [row.member_key], detail: { use: 'preauthorization', action: 'appeal' } });
+    return found;
+  });
+  return (await getPriorAuth(db, ctx, found, now))!;
 }
