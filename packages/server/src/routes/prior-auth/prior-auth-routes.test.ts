@@ -66,6 +66,8 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
   });
 
   it('publishes the services that need authorization without sign-in, and refuses bad rules', async () => {
+    const meta = (await t.app.inject('/fhir/metadata')).json();
+    expect(meta.rest[0].resource.find((r: Json) => r.type === 'Claim').operation.map((o: Json) => o.name)).toEqual(['submit', 'inquire']);
     const json = (await t.app.inject('/prior-authorization/services.json')).json();
     expect(json.services.find((s: Json) => s.ruleId === 'mri-lumbar-spine')).toMatchObject({ codes: ['72148', '72149', '72158'], payer: 'Tandem Health Plan', plans: 'all plans' });
     const html = await t.app.inject('/prior-authorization/services');
