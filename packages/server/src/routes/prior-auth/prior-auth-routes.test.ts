@@ -256,6 +256,11 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
     const id = answered.services[0]!.decision!.reference!;
     const queued = (await t.app.inject({ url: `/api/prior-auth/${id}`, headers: auth(payer) })).json();
     expect(queued).toMatchObject({ channel: 'x12', priority: 'expedited', status: 'pended', dueAt: '2026-07-03T12:00:00.000Z', submitterRef: { value: 'X12-TKA-1' } });
+    // An unknown member is answered in the 278 itself: AAA 75 (subscriber not found) in 2010C.
+    const stranger = write278([{ ...request, traceNumbers: ['X12-NOBODY'], subscriber: { ...request.subscriber, id: 'NOBODY' } }], { senderId: 'RIVERSIDE', receiverId: 'TANDEM', interchangeControlNumber: 902, date: new Date('2026-06-30T12:00:00Z'), reference: 'R902' });
+    const notFound = (await x12(riverside, stranger)).body;
+    expect(notFound).toContain('AAA*N**75*C~');
+    expect(readBack(notFound).rejections).toEqual([{ reason: '75', followUp: 'C', loop: '2010C' }]);
     // Garbage in a 278 envelope gets a 999 rejecting the set.
     const broken = (await x12(riverside, text.replace(/NM1\*IL\*1\*LOVELACE[^~]*~/, ''))).body;
     expect(broken).toContain('ST*999');
