@@ -191,7 +191,9 @@ export async function lockApprovedAuthorizations(trx: Db, memberKeys: readonly s
   const rows = await trx.selectFrom('prior_auth_item').innerJoin('prior_auth', 'prior_auth.id', 'prior_auth_item.auth_id')
     .select(['prior_auth_item.auth_id', 'prior_auth_item.sequence', 'prior_auth.member_key', 'prior_auth_item.code', 'prior_auth_item.approved_from', 'prior_auth_item.approved_to', 'prior_auth_item.units_approved', 'prior_auth_item.units_used'])
     .where('prior_auth.member_key', 'in', [...new Set(memberKeys)]).where('prior_auth_item.action', 'in', ['approved', 'modified'])
-    .orderBy('prior_auth_item.auth_id').orderBy('prior_auth_item.sequence').forUpdate().execute();
+    .orderBy('prior_auth_item.auth_id').orderBy('prior_auth_item.sequence')
+    // Only the item rows: a reviewer's transaction locks the request row first, so locking it here too could deadlock.
+    .forUpdate('prior_auth_item').execute();
   return rows.filter((r) => r.approved_from && r.approved_to && r.units_approved).map((r) => ({
     authId: r.auth_id, sequence: r.sequence, authNumber: r.auth_id, memberKey: r.member_key, code: r.code, from: r.approved_from!, to: r.approved_to!, unitsApproved: r.units_approved!, unitsUsed: r.units_used,
   }));

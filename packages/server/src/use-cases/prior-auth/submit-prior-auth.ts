@@ -143,7 +143,10 @@ async function amend(deps: Deps, ctx: AccessContext, providerCtx: AccessContext,
       await replacePriorAuthItems(trx, found, evaluated!.items);
       const status = requestStatus(evaluated!.actions);
       await setPriorAuthState(trx, found, { status, updatedAt: now.toISOString(), decidedAt: status === 'pended' ? null : now.toISOString(), decidedBy: status === 'pended' ? null : 'tandem-rules' });
-      await trx.updateTable('prior_auth').set({ request: JSON.stringify(raw), diagnoses: JSON.stringify(req.diagnoses), answers: JSON.stringify(req.answers), priority: row.priority === 'expedited' ? 'expedited' : req.priority }).where('id', '=', found).execute();
+      // An update may make a request expedited (never the reverse); the clock still runs from the first receipt.
+      const priority = row.priority === 'expedited' ? 'expedited' : req.priority;
+      const due = priority !== row.priority ? { due_at: dueAt(new Date(row.received_at), priority, row.extended).toISOString() } : {};
+      await trx.updateTable('prior_auth').set({ request: JSON.stringify(raw), diagnoses: JSON.stringify(req.diagnoses), answers: JSON.stringify(req.answers), priority, ...due }).where('id', '=', found).execute();
       await addPriorAuthEvent(trx, ctx, found, now.toISOString(), 'updated', { status, items: evaluated!.items.map((i) => ({ sequence: i.sequence, code: i.code, action: i.action, reason: i.reason })) });
     }
     await recordAudit(trx, ctx, { action: 'update', resourceType: 'Claim', resourceId: found, memberKeys: [memberKey], detail: { use: 'preauthorization', action: req.action } });
