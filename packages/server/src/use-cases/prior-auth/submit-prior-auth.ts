@@ -87,7 +87,7 @@ export async function submitPriorAuth(deps: Deps, ctx: AccessContext, req: Prior
   const providerCtx: AccessContext = ctx.orgKind === 'provider' ? ctx : { ...ctx, orgId: providerOrgId, orgKind: 'provider' };
   const sets = await loadAuthRuleSets(db, payer.id);
 
-  if (req.action !== 'submit') return { kind: 'stored', view: await amend(deps, ctx, providerCtx, req, payer.id, member.key, sets, raw), created: false };
+  if (req.action !== 'submit') return { kind: 'stored', view: await amend(deps, ctx, providerCtx, req, member.key, sets, raw), created: false };
 
   const { items, actions } = await evaluate(db, member.key, req, sets);
   const status = requestStatus(actions);
@@ -123,7 +123,7 @@ export async function submitPriorAuth(deps: Deps, ctx: AccessContext, req: Prior
 }
 
 /** An update (re-evaluated items, the clock kept from the first receipt) or a cancellation of an earlier request. */
-async function amend(deps: Deps, ctx: AccessContext, providerCtx: AccessContext, req: PriorAuthRequest, payerOrgId: string, memberKey: string, sets: readonly AuthRuleSet[], raw: Record<string, unknown>): Promise<PriorAuthView> {
+async function amend(deps: Deps, ctx: AccessContext, providerCtx: AccessContext, req: PriorAuthRequest, memberKey: string, sets: readonly AuthRuleSet[], raw: Record<string, unknown>): Promise<PriorAuthView> {
   const db = deps.store.db;
   const now = deps.clock();
   const ref = req.relatedRef ?? req.submitterRef.value;
