@@ -11,6 +11,7 @@ import { generateCommand } from './commands/generate-command.ts';
 import { importCommand } from './commands/import-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { orgsCommand } from './commands/orgs-command.ts';
+import { priorAuthCommand } from './commands/prior-auth-command.ts';
 import { remitCommand } from './commands/remit-command.ts';
 import { riskCommand } from './commands/risk-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   contractCreateCommand(program);
   importCommand(program);
   orgsCommand(program);
+  priorAuthCommand(program);
   tokenCommand(program);
   x12Command(program);
   for (const c of program.commands) {

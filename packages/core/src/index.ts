@@ -11,3 +11,4 @@ export * from './remittance/index.ts';
 export * from './risk/index.ts';
 export * from './settlement/index.ts';
 export * from './synthetic/index.ts';
+export * from './prior-auth/index.ts';

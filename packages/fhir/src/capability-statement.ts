@@ -29,6 +29,11 @@ export function capabilityStatement(baseUrl: string, version: string, date: stri
             searchParam: [{ name: '_id', type: 'token' }, { name: 'patient', type: 'reference' }] },
           { type: 'Group', supportedProfile: ['http://hl7.org/fhir/us/davinci-atr/StructureDefinition/atr-group'], interaction: read,
             searchParam: [{ name: '_id', type: 'token' }] },
+          // Da Vinci PAS (prior authorization) and its R4-backport subscription for decisions.
+          { type: 'Claim', supportedProfile: ['http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claim'],
+            operation: [{ name: 'submit', definition: 'http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-submit' }, { name: 'inquire', definition: 'http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-inquiry' }] },
+          { type: 'ClaimResponse', supportedProfile: ['http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claimresponse'], interaction: [{ code: 'read' as const }] },
+          { type: 'Subscription', supportedProfile: ['http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription'], interaction: [{ code: 'create' as const }, { code: 'read' as const }, { code: 'delete' as const }] },
         ],
       },
     ],

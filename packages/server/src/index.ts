@@ -15,3 +15,4 @@ export * from './use-cases/submit-claims.ts';
 export * from './use-cases/submit-claims-stream.ts';
 export * from './use-cases/import-tuva.ts';
 export * from './use-cases/create-contract.ts';
+export * from './use-cases/prior-auth/index.ts';

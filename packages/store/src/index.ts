@@ -17,3 +17,6 @@ export * from './repositories/json-insert.ts';
 export * from './repositories/contract-view-repo.ts';
 export * from './repositories/import-repo.ts';
 export * from './repositories/organization-repo.ts';
+export * from './repositories/auth-rule-repo.ts';
+export * from './repositories/prior-auth-repo.ts';
+export * from './repositories/subscription-repo.ts';

@@ -280,6 +280,94 @@ export interface SettlementRunTable {
   created_at: Generated<Timestamp>;
 }
 
+// Prior authorization (migration 007).
+export interface AuthRuleSetTable {
+  id: string;
+  payer_org_id: string;
+  plan_ids: Json<string[] | null>;
+  effective_from: string;
+  effective_to: string | null;
+  rules: Json<unknown[]>;
+  created_at: Generated<Timestamp>;
+}
+export interface PriorAuthTable {
+  id: string;
+  payer_org_id: string;
+  provider_org_id: string;
+  member_key: string;
+  channel: 'fhir' | 'x12' | 'dashboard';
+  priority: 'standard' | 'expedited';
+  status: string;
+  submitter_system: string | null;
+  submitter_value: string;
+  received_at: string;
+  due_at: string;
+  decided_at: string | null;
+  /** The initial determination (CMS-0057-F decision times are measured to it); kept through appeals. */
+  first_decided_at: string | null;
+  /** When the provider appealed a denial (a reconsideration with its own clock). */
+  appealed_at: string | null;
+  extended: Generated<boolean>;
+  appealed: Generated<boolean>;
+  decided_by: string | null;
+  diagnoses: Json<string[]>;
+  answers: Json<Record<string, string | number | boolean>>;
+  request: Json<Record<string, unknown>>;
+  updated_at: string;
+}
+export interface PriorAuthItemTable {
+  auth_id: string;
+  sequence: number;
+  code: string;
+  code_system: string;
+  modifiers: Json<string[]>;
+  place_of_service: string | null;
+  units_requested: number;
+  units_approved: number | null;
+  units_used: Generated<number>;
+  service_from: string;
+  service_to: string;
+  action: string;
+  reason: string;
+  rule_set_id: string | null;
+  rule_id: string | null;
+  documentation: Json<string[]>;
+  criteria: Json<unknown[]>;
+  trace_number: string | null;
+  approved_from: string | null;
+  approved_to: string | null;
+}
+export interface PriorAuthEventTable {
+  id: Generated<number>;
+  auth_id: string;
+  at: string;
+  actor: string;
+  org_id: string;
+  action: string;
+  detail: Json<Record<string, unknown>>;
+}
+export interface FhirSubscriptionTable {
+  id: string;
+  org_id: string;
+  topic: string;
+  filter: string | null;
+  endpoint: string;
+  headers: Json<string[]>;
+  status: 'active' | 'off' | 'error';
+  events_since_start: Generated<number>;
+  resource: Json<Record<string, unknown>>;
+  created_at: string;
+}
+export interface SubscriptionDeliveryTable {
+  id: Generated<number>;
+  subscription_id: string;
+  auth_id: string;
+  event_number: number;
+  at: string;
+  http_status: number | null;
+  error: string | null;
+}
+
 export interface Database {
   organization: OrganizationTable;
   plan: PlanTable;
@@ -308,4 +396,10 @@ export interface Database {
   attribution: AttributionTable;
   contract_terms: ContractTermsTable;
   settlement_run: SettlementRunTable;
+  auth_rule_set: AuthRuleSetTable;
+  prior_auth: PriorAuthTable;
+  prior_auth_item: PriorAuthItemTable;
+  prior_auth_event: PriorAuthEventTable;
+  fhir_subscription: FhirSubscriptionTable;
+  subscription_delivery: SubscriptionDeliveryTable;
 }

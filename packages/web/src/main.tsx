@@ -6,6 +6,8 @@ import { ClaimsPage } from './pages/claims-page.tsx';
 import { ContractMemberPage } from './pages/contract-member-page.tsx';
 import { ContractsPage } from './pages/contracts-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
+import { PriorAuthDetailPage } from './pages/prior-auth-detail-page.tsx';
+import { PriorAuthPage } from './pages/prior-auth-page.tsx';
 import { SettlementPage } from './pages/settlement-page.tsx';
 import './styles.css';
 
@@ -43,9 +45,11 @@ function App() {
   const contract = /^#\/contracts(?:\/([^/]+)(?:\/(\d{4}))?)?$/.exec(hash);
   const settlementId = /^#\/settlements\/(.+)$/.exec(hash)?.[1];
   const onContracts = hash.startsWith('#/contracts') || hash.startsWith('#/settlements');
+  const priorAuth = /^#\/prior-auth(?:\/(.+))?$/.exec(hash);
   const canSettle = user.org.type === 'payer' && (user.role === 'admin' || user.role === 'analyst');
   const d = decodeURIComponent;
-  const page = member ? <ContractMemberPage contractId={d(member[1]!)} year={Number(member[2])} memberKey={d(member[3]!)} onError={onError} />
+  const page = priorAuth ? (priorAuth[1] ? <PriorAuthDetailPage id={d(priorAuth[1])} user={user} onError={onError} /> : <PriorAuthPage user={user} onError={onError} />)
+    : member ? <ContractMemberPage contractId={d(member[1]!)} year={Number(member[2])} memberKey={d(member[3]!)} onError={onError} />
     : contract ? <ContractsPage contractId={contract[1] ? d(contract[1]) : null} year={contract[2] ? Number(contract[2]) : null} canSettle={canSettle} onError={onError} />
       : settlementId ? <SettlementPage id={d(settlementId)} onError={onError} />
         : claimId ? <ClaimDetailPage id={d(claimId)} onError={onError} /> : <ClaimsPage onError={onError} />;
@@ -54,8 +58,9 @@ function App() {
       <header className="top">
         <a href="#/" className="brand">Tandem</a>
         <nav className="tabs">
-          <a href="#/" data-testid="nav-claims" className={onContracts ? '' : 'active'}>Claims</a>
+          <a href="#/" data-testid="nav-claims" className={onContracts || priorAuth ? '' : 'active'}>Claims</a>
           <a href="#/contracts" data-testid="nav-contracts" className={onContracts ? 'active' : ''}>Contracts</a>
+          <a href="#/prior-auth" data-testid="nav-prior-auth" className={priorAuth ? 'active' : ''}>Prior auth</a>
         </nav>
         <span data-testid="current-org" className="org">
           {user.org.type === 'payer' ? 'Payer view' : 'Provider view'} — {user.org.name}

@@ -48,6 +48,8 @@ export function write278(reviews: readonly ServiceReview[], o: WriteOptions): st
     const subscriber = ++hl;
     w.segment('HL', subscriber, requester, '22', '1');
     personLoop(w, r.subscriber, 'IL');
+    // 2010C AAA: the subscriber could not be identified (e.g. reason 75, subscriber not found).
+    for (const a of response ? r.rejections.filter((x) => x.loop.startsWith('2010C')) : []) w.segment('AAA', 'N', '', a.reason, a.followUp);
     let eventParent = subscriber;
     if (r.dependent) {
       eventParent = ++hl;
@@ -59,7 +61,7 @@ export function write278(reviews: readonly ServiceReview[], o: WriteOptions): st
     for (const t of r.traceNumbers) w.segment('TRN', response ? '2' : '1', t, '9TANDEM000');
     for (const a of response ? r.rejections.filter((x) => x.loop.startsWith('2000E')) : []) w.segment('AAA', 'N', '', a.reason, a.followUp);
     const facility = r.facility ? `${r.facility.code}:${r.facility.qualifier}` : '';
-    if (!response || r.requestCategory) w.segment('UM', r.requestCategory ?? 'HS', r.certificationType ?? 'I', r.serviceType, facility);
+    if (!response || r.requestCategory) w.segment('UM', r.requestCategory ?? 'HS', r.certificationType ?? 'I', r.serviceType, facility, '', response ? '' : (r.levelOfService ?? ''));
     if (response && r.decision) w.segment('HCR', r.decision.action, r.decision.reference, r.decision.reason);
     if (r.eventDates) w.segment('DTP', 'AAH', ...range(r.eventDates.from, r.eventDates.to));
     if (r.diagnoses.length) w.segment('HI', ...r.diagnoses.slice(0, 12).map((d) => `${d.qualifier}:${d.code}`));

@@ -7,9 +7,10 @@ import type { AdjudicationContext, CoverageTerms } from './context.ts';
 import { applyCostShare } from './cost-share.ts';
 import { priceLine } from './price-line.ts';
 import { parseMilliUnits } from './units.ts';
+import { authRequirement } from '../prior-auth/index.ts';
 
 /** Bumped whenever a rule below changes meaning; stored with every claim. */
-export const ENGINE_VERSION = 'tandem-adjudication/1';
+export const ENGINE_VERSION = 'tandem-adjudication/2';
 
 /** What a line keeps from the claim as submitted. */
 function submitted(line: ClaimLineInput) {
@@ -70,6 +71,8 @@ export function adjudicateClaim(ctx: AdjudicationContext, claim: ClaimInput): Ad
   let contractUsed: Contract | null = null;
   let termsUsed: CoverageTerms | null = null;
   let benefitUsed: BenefitDesign | null = null;
+  const authRuleSets = new Set<string>();
+  const authNumbers = new Set<string>();
 
   const lines: AdjudicatedLine[] = claim.lines.map((line) => {
     // Rule 0: replacements (7) and voids (8) of earlier claims are not processed yet; paying them
@@ -105,12 +108,33 @@ export function adjudicateClaim(ctx: AdjudicationContext, claim: ClaimInput): Ad
     const tier = inNetwork || category === 'emergency' ? benefit.inNetwork : benefit.outOfNetwork;
     if (!tier) return { ...deniedLine(line, 'CO', CARC.OOP_NOT_COVERED_NETWORK, [RARC.OUT_OF_NETWORK]), category, network: 'out' };
 
+    // Rule 5a: a service the plan's rules put under prior authorization needs an approved one
+    // covering the member, code and date with units left (CARC 197 absent, 198 exceeded); the units are consumed.
+    const milli = parseMilliUnits(line.units) ?? 1000;
+    if (ctx.authorization && line.procedureCode) {
+      const units = Math.max(1, Math.ceil(milli / 1000));
+      const required = authRequirement(ctx.authorization.ruleSets, {
+        planId: terms.plan.id, date: line.serviceDateFrom, code: line.procedureCode, placeOfService: line.placeOfService ?? claim.placeOfService, units,
+        diagnoses: claim.diagnoses.map((d) => d.code),
+      });
+      if (required) {
+        authRuleSets.add(required.set.id);
+        const taken = ctx.authorization.ledger.consume(ctx.member.key, line.procedureCode, line.serviceDateFrom, units);
+        if (!taken.ok) {
+          const network = inNetwork ? 'in' as const : 'out' as const;
+          return taken.reason === 'absent'
+            ? { ...deniedLine(line, 'CO', CARC.AUTH_ABSENT, [RARC.AUTH_CODE_MISSING]), category, network }
+            : { ...deniedLine(line, 'CO', CARC.AUTH_EXCEEDED, [RARC.AUTH_INCONSISTENT]), category, network };
+        }
+        authNumbers.add(taken.authNumber);
+      }
+    }
+
     // Rule 6: price from the contract's schedule, or the plan's base schedule scaled for out-of-network.
     const scheduleId = contract ? contract.feeScheduleId : terms.plan.baseFeeScheduleId;
     const version = ctx.feeSchedules(scheduleId, line.serviceDateFrom);
     if (!version) return { ...deniedLine(line, 'CO', CARC.NON_COVERED), category, network: inNetwork ? 'in' : 'out' };
     if (contract) contractUsed = contract;
-    const milli = parseMilliUnits(line.units) ?? 1000;
     const price = priceLine({
       version,
       lookup: ctx.feeSchedules,
@@ -178,6 +202,7 @@ export function adjudicateClaim(ctx: AdjudicationContext, claim: ClaimInput): Ad
       benefitDesignId: b?.id ?? null,
       contractId: c?.id ?? null,
       feeScheduleVersionIds: [...feeVersions],
+      ...(authRuleSets.size ? { authRuleSetIds: [...authRuleSets], authorizationNumbers: [...authNumbers] } : {}),
     },
   };
 }

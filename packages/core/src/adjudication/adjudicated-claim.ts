@@ -46,6 +46,9 @@ export interface AdjudicationProvenance {
   readonly benefitDesignId: string | null;
   readonly contractId: string | null;
   readonly feeScheduleVersionIds: readonly string[];
+  /** Prior authorization rule sets consulted and authorization numbers drawn on, when any line needed one. */
+  readonly authRuleSetIds?: readonly string[];
+  readonly authorizationNumbers?: readonly string[];
 }
 
 export interface AdjudicatedClaim {

@@ -1,5 +1,6 @@
 import type { BenefitDesign, Contract, Coverage, FeeScheduleVersion, Member, Organization, Plan } from '../registry/index.ts';
 import type { AccumulatorLedger } from './accumulators.ts';
+import type { AuthorizationLedger, AuthRuleSet } from '../prior-auth/index.ts';
 
 export interface CoverageTerms {
   readonly coverage: Coverage;
@@ -30,4 +31,6 @@ export interface AdjudicationContext {
   /** The id of an earlier claim this one exactly duplicates, if any. */
   readonly duplicateOf: string | null;
   readonly ledger: AccumulatorLedger;
+  /** The payer's prior authorization rules and the member's approved authorizations; absent = no authorization check. */
+  readonly authorization?: { readonly ruleSets: readonly AuthRuleSet[]; readonly ledger: AuthorizationLedger };
 }

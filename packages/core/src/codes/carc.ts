@@ -17,6 +17,8 @@ export const CARC = {
   NON_COVERED: '96',
   OOP_NOT_COVERED_NETWORK: '242',
   NPI_NOT_MATCHED: '208',
+  AUTH_ABSENT: '197',
+  AUTH_EXCEEDED: '198',
 } as const;
 export type CarcCode = (typeof CARC)[keyof typeof CARC];
 
@@ -33,6 +35,8 @@ const CARC_TEXT: Readonly<Record<string, string>> = {
   '96': 'Non-covered charge(s)',
   '208': 'National Provider Identifier - Not matched',
   '242': 'Services not provided by network/primary care providers',
+  '197': 'Precertification/authorization/notification/pre-treatment absent',
+  '198': 'Precertification/notification/authorization/pre-treatment exceeded',
 };
 
 export const RARC = {
@@ -41,6 +45,8 @@ export const RARC = {
   NOT_ELIGIBLE_ON_DOS: 'N30',
   DUPLICATE_OF_ORIGINAL: 'N522',
   RESUBMIT_AS_NEW: 'MA130',
+  AUTH_CODE_MISSING: 'M62',
+  AUTH_INCONSISTENT: 'N54',
 } as const;
 
 const RARC_TEXT: Readonly<Record<string, string>> = {
@@ -48,6 +54,8 @@ const RARC_TEXT: Readonly<Record<string, string>> = {
   N130: 'Consult plan benefit documents/guidelines for information about restrictions for this service',
   N30: 'Patient ineligible for this service',
   N522: 'Duplicate of a claim processed, or to be processed, as a crossover claim',
+  M62: 'Missing/incomplete/invalid treatment authorization code.',
+  N54: 'Claim information is inconsistent with pre-certified/authorized services.',
   MA130: 'Your claim contains incomplete and/or invalid information, and no appeal rights are afforded because the claim is unprocessable. Submit a new claim with the complete/correct information.',
 };
 

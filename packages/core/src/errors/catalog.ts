@@ -20,11 +20,14 @@ export class TandemError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly issueType: string;
-  constructor(code: ErrorCode, detail: string) {
+  /** FHIRPath expressions of the defects, when the error is about parts of a FHIR resource. */
+  readonly expression: readonly string[] | undefined;
+  constructor(code: ErrorCode, detail: string, expression?: readonly string[]) {
     const def = ERRORS[code];
     super(def.message.replace('%s', detail));
     this.code = code;
     this.status = def.status;
     this.issueType = def.issue;
+    this.expression = expression;
   }
 }

@@ -16,7 +16,7 @@ export function operationOutcome(code: string, diagnostics: string, severity: 'e
 
 export function errorHandler(error: FastifyError | TandemError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof TandemError) {
-    void reply.status(error.status).type('application/fhir+json').send(operationOutcome(error.issueType, error.message));
+    void reply.status(error.status).type('application/fhir+json').send(operationOutcome(error.issueType, error.message, 'error', error.expression ? [...error.expression] : undefined));
     return;
   }
   const fe = error as FastifyError;

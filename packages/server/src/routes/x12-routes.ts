@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { access } from '../http/authenticate.ts';
 import { submitClaims } from '../use-cases/submit-claims.ts';
+import { is278, submit278 } from '../use-cases/prior-auth/submit-278.ts';
 
 export const X12_BODY_LIMIT = 512 * 1024 * 1024;
 
@@ -18,6 +19,12 @@ export function x12Routes(app: FastifyInstance, deps: Deps) {
     { bodyLimit: X12_BODY_LIMIT, schema: { summary: 'Submit an X12 837P/837I interchange; returns the 999 acknowledgment', consumes: ['application/edi-x12'] } },
     async (request, reply) => {
       if (typeof request.body !== 'string' || request.body.length === 0) throw new TandemError('INVALID_REQUEST', 'send the X12 interchange as the body with Content-Type: application/edi-x12');
+      // A 278 service review request goes to prior authorization and is answered with a 278 response (or a 999 rejecting it).
+      if (is278(request.body)) {
+        const r = await submit278(deps, access(request), request.body);
+        void reply.header('x-tandem-accepted', String(r.accepted));
+        return String(request.headers.accept ?? '').includes('application/json') ? reply.send(r) : reply.type('application/edi-x12').send(r.text);
+      }
       const result = await submitClaims(deps, access(request), { text: request.body, channel: 'http', fileName: (request.headers['x-file-name'] as string | undefined) ?? null });
       void reply.header('x-tandem-accepted', String(result.accepted));
       if (result.submissionId) void reply.header('x-tandem-submission', result.submissionId);

@@ -6,6 +6,7 @@
 import {
   accumulatorKeys,
   AccumulatorLedger,
+  AuthorizationLedger,
   adjudicateClaim,
   isValidNpi,
   serviceSpan,
@@ -17,11 +18,14 @@ import {
   dedupeKey,
   findOriginals,
   insertClaims,
+  loadAuthRuleSets,
   loadMembersForBatch,
+  lockApprovedAuthorizations,
   lockAccumulators,
   recordAudit,
   reserveNumbers,
   writeAccumulators,
+  writeAuthorizationUsage,
   type Db,
   type RegistrySnapshot,
   type StoredClaim,
@@ -88,6 +92,9 @@ export async function adjudicateBatch(
           }
     }
     const ledger = new AccumulatorLedger(await lockAccumulators(trx, accKeys));
+    // Prior authorization: the payer's rules and the members' approved authorizations (rows locked, units consumed below).
+    const ruleSets = await loadAuthRuleSets(trx, payer.id);
+    const authorization = ruleSets.length ? { ruleSets, ledger: new AuthorizationLedger(await lockApprovedAuthorizations(trx, [...members.values()].map((m) => m.member.key))) } : undefined;
     const seenInBatch = new Map<string, string>();
     items.forEach((item, idx) => {
       const id = `${year}${String(seq++).padStart(9, '0')}`;
@@ -108,6 +115,7 @@ export async function adjudicateBatch(
           renderingTaxonomy: item.input.renderingNpi ? (snapshot.practitionerByNpi.get(item.input.renderingNpi)?.taxonomy ?? null) : null,
           duplicateOf,
           ledger,
+          ...(authorization ? { authorization } : {}),
         },
         item.input,
       );
@@ -118,6 +126,7 @@ export async function adjudicateBatch(
       });
     });
     await writeAccumulators(trx, ledger.changed());
+    if (authorization) await writeAuthorizationUsage(trx, authorization.ledger.changed());
   }
   await insertClaims(trx, submissionId, receivedAt.toISOString(), stored);
   await recordAudit(trx, ctx, { action: 'create', resourceType: 'Claim', resourceId: submissionId, memberKeys: stored.map((s) => s.memberKey ?? ''), detail: { claims: stored.length } });

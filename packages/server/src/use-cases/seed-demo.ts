@@ -13,6 +13,7 @@ import { runRiskAdjustment } from './run-risk.ts';
 import { runRemittance } from './run-remittance.ts';
 import { settleContract } from './settle-contract.ts';
 import { submitClaims } from './submit-claims.ts';
+import { seedPriorAuthDemo } from './prior-auth/seed-prior-auth.ts';
 
 /**
  * Demo value-based terms: MSSP-like one-sided shared savings (ENHANCED-track-like rates are
@@ -79,5 +80,6 @@ export async function seedDemo(deps: Deps, opts: { members: number; seed: number
   await runRiskAdjustment(deps, ctx, { paymentYear: opts.year + 1 });
   for (const c of registry.contracts) await addContractTerms(deps.store.db, c.id, `${opts.year}-01-01`, { ...DEMO_TERMS });
   for (const c of registry.contracts.slice(0, 2)) await settleContract(deps, ctx, { contractId: c.id, period: opts.year });
+  await seedPriorAuthDemo(deps, registry.payer.id, opts.year, DEMO_PASSWORD);
   return { claims: total, files: files.length };
 }

@@ -40,6 +40,8 @@ export interface ServiceReview {
   /** UM02: I initial, R renewal, S revised, E extension … */
   certificationType?: string;
   serviceType?: string;
+  /** UM06 (X12 1338): U urgent, 03 emergency, E elective — how fast the requester needs a decision. */
+  levelOfService?: string;
   facility?: { code: string; qualifier: string };
   diagnoses: Array<{ qualifier: string; code: string }>;
   eventDates?: { from: string; to: string };
@@ -90,7 +92,7 @@ export function read278(root: LoopNode, d: Delimiters, kind: 'request' | 'respon
             kind, umo: party(nameLoop(umo)?.segments[0]), requester: party(nameLoop(requester)?.segments[0]), subscriber: person(nameLoop(subscriber)),
             ...opt('dependent', dependent ? person(nameLoop(dependent)) : undefined),
             traceNumbers: segs(event.loop, 'TRN').map((t) => el(t, 2)),
-            ...opt('requestCategory', el(um, 1)), ...opt('certificationType', el(um, 2)), ...opt('serviceType', el(um, 3)),
+            ...opt('requestCategory', el(um, 1)), ...opt('certificationType', el(um, 2)), ...opt('serviceType', el(um, 3)), ...opt('levelOfService', el(um, 6)),
             ...opt('facility', facility ? { code: facility, qualifier: facilityQualifier } : undefined),
             diagnoses: segs(event.loop, 'HI').flatMap((hi) => hi.elements.slice(1).filter(Boolean).map((v) => {
               const [qualifier = '', code = ''] = split(v, d, 'component');
