@@ -15,6 +15,8 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { claimsRoutes } from './routes/claims-routes.ts';
 import { fhirRoutes } from './routes/fhir/fhir-routes.ts';
 import { remittanceRoutes } from './routes/remittance-routes.ts';
+import { createAuthorizationServer } from './auth/smart/authorization-server.ts';
+import { smartRoutes } from './routes/smart-routes.ts';
 import { valueBasedRoutes } from './routes/value-based-routes.ts';
 import { x12Routes } from './routes/x12-routes.ts';
 
@@ -28,12 +30,15 @@ export interface AppOptions {
   readonly webDir?: string | null;
   /** A pino logger shared with the use cases; no request logging when absent (tests). */
   readonly logger?: FastifyBaseLogger;
+  /** Where clients reach this server (SMART issuer and FHIR base); TANDEM_PUBLIC_URL or http://localhost:8080 when absent. */
+  readonly publicUrl?: string;
 }
 
 export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app: FastifyInstance; tokens: TokenService }> {
   const app = Fastify({ ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }), bodyLimit: 10 * 1024 * 1024, trustProxy: false, ajv: { customOptions: { coerceTypes: true, removeAdditional: false } } });
   const tokens = await createTokenService(deps.store.db);
-  const authenticate = makeAuthenticate(tokens);
+  const smart = await createAuthorizationServer(deps.store.db, opts.publicUrl ?? process.env.TANDEM_PUBLIC_URL ?? 'http://localhost:8080');
+  const authenticate = makeAuthenticate(tokens, smart.verifyAccessToken);
   app.decorateRequest('access', null);
   // Secure by default: every route needs a bearer token unless it opts out with config.public.
   app.addHook('onRequest', async (request) => {
@@ -67,6 +72,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   remittanceRoutes(app, deps);
   valueBasedRoutes(app, deps);
   fhirRoutes(app, deps, VERSION);
+  smartRoutes(app, deps, smart);
 
   const webDir = opts.webDir;
   if (webDir && existsSync(webDir)) {

@@ -276,6 +276,34 @@ export interface SettlementRunTable {
   created_at: Generated<Timestamp>;
 }
 
+// SMART on FHIR authorization server (migration 008).
+export interface OidcModelTable {
+  model: string;
+  id: string;
+  payload: Json<Record<string, unknown>>;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  expires_at: string | null;
+  consumed_at: string | null;
+}
+export interface SmartClientTable {
+  client_id: string;
+  kind: 'member-app' | 'backend';
+  name: string;
+  org_id: string;
+  registered_by: string;
+  metadata: Json<Record<string, unknown>>;
+  created_at: Generated<Timestamp>;
+  disabled_at: string | null;
+}
+export interface MemberLoginTable {
+  username: string;
+  member_key: string;
+  password_hash: string;
+  created_at: Generated<Timestamp>;
+}
+
 export interface Database {
   organization: OrganizationTable;
   plan: PlanTable;
@@ -304,4 +332,7 @@ export interface Database {
   attribution: AttributionTable;
   contract_terms: ContractTermsTable;
   settlement_run: SettlementRunTable;
+  oidc_model: OidcModelTable;
+  smart_client: SmartClientTable;
+  member_login: MemberLoginTable;
 }

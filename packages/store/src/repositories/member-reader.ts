@@ -20,7 +20,8 @@ export interface MemberQuery {
 }
 
 function visibleMembers(db: Db, ctx: AccessContext) {
-  const q = db.selectFrom('member');
+  // A member's app (SMART patient context) sees that member only.
+  const q = ctx.patientKey === undefined ? db.selectFrom('member') : db.selectFrom('member').where('member.key', '=', ctx.patientKey);
   return ctx.orgKind === 'payer'
     ? q.where('member.payer_org_id', '=', ctx.orgId)
     : q.where(({ exists, selectFrom }) => exists(selectFrom('claim').select(sql`1`.as('x')).whereRef('claim.member_key', '=', 'member.key').where('claim.provider_org_id', '=', ctx.orgId)));
@@ -58,6 +59,7 @@ export async function searchCoverages(db: Db, ctx: AccessContext, f: { id?: stri
 export async function searchClaimsWithLines(db: Db, ctx: AccessContext, f: { id?: string | undefined; memberKey?: string | undefined; limit: number; offset: number }) {
   const scope = claimScope(ctx);
   let q = db.selectFrom('claim').where('claim.member_key', 'is not', null).where(scope.column, '=', scope.orgId);
+  if (ctx.patientKey !== undefined) q = q.where('claim.member_key', '=', ctx.patientKey);
   if (f.id) q = q.where('claim.id', '=', f.id);
   if (f.memberKey) q = q.where('claim.member_key', '=', f.memberKey);
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);

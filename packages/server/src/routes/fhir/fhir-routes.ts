@@ -3,7 +3,7 @@
  * Button shapes), generated from the store on each request. Errors are OperationOutcomes.
  * https://hl7.org/fhir/R4/http.html
  */
-import { TandemError, type Member } from '@tandem/core';
+import { smartScopeAllows, TandemError, type Member } from '@tandem/core';
 import { attributionGroup, capabilityStatement, coverageResource, eobResource, patientResource, searchBundle } from '@tandem/fhir';
 import { searchClaimsWithLines, searchCoverages, searchMembers, searchRosters } from '@tandem/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -47,6 +47,12 @@ function selfUrl(request: FastifyRequest): URL {
 
 function toMember(r: { key: string; payer_org_id: string; member_id: string; subscriber_key: string; relationship: string; first_name: string; last_name: string; date_of_birth: string; gender: string }): Member {
   return { key: r.key, payerOrgId: r.payer_org_id, memberId: r.member_id, subscriberKey: r.subscriber_key, relationship: r.relationship as Member['relationship'], firstName: r.first_name, lastName: r.last_name, dateOfBirth: r.date_of_birth, gender: r.gender as Member['gender'] };
+}
+
+/** A SMART token reaches a resource type only through a granted scope (patient/*.rs, system/ExplanationOfBenefit.rs, …). */
+export function requireScope(request: FastifyRequest, type: string, interaction: 'read' | 'search'): void {
+  const scopes = access(request).smartScopes;
+  if (scopes !== undefined && !smartScopeAllows(scopes, type, interaction)) throw new TandemError('FORBIDDEN', `the access token has no scope to ${interaction} ${type}`);
 }
 
 export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
@@ -117,11 +123,13 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
 
   for (const [type, def] of Object.entries(types)) {
     app.get<{ Querystring: Query }>(`/fhir/${type}`, { schema: { summary: `Search ${type}` } }, async (request, reply) => {
+      requireScope(request, type, 'search');
       checkParams(request.query, def.params);
       const { total, resources, offset, count } = await def.search(request, request.query);
       return reply.type(FHIR_JSON).send(searchBundle(resources, total, selfUrl(request), offset, count));
     });
     app.get<{ Params: { id: string } }>(`/fhir/${type}/:id`, { schema: { summary: `Read ${type}` } }, async (request, reply) => {
+      requireScope(request, type, 'read');
       if (!/^[A-Za-z0-9\-.]{1,64}$/.test(request.params.id)) throw new TandemError('INVALID_REQUEST', `'${request.params.id}' is not a valid FHIR id`);
       const { resources } = await def.search(request, {}, request.params.id);
       if (resources.length === 0) throw new TandemError('NOT_FOUND', `${type}/${request.params.id}`);

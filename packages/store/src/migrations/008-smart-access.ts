@@ -1,0 +1,34 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * The SMART on FHIR authorization server's storage (CMS-0057-F access APIs):
+ * - oidc_model: everything oidc-provider persists (grants, codes, access and refresh tokens,
+ *   sessions, interactions, replay detection), one row per model instance, keyed like the
+ *   library's adapter contract (model + id, with lookups by grant, uid and user code);
+ * - smart_client: apps and systems registered by a payer administrator, the library's
+ *   client metadata plus who owns the client (the provider or payer organization it acts for);
+ * - member_login: a member's sign-in for the consent screen (members are not dashboard users).
+ */
+const statements = [
+  `create table oidc_model (
+     model text not null, id text not null, payload jsonb not null, grant_id text, uid text, user_code text,
+     expires_at timestamptz, consumed_at timestamptz, primary key (model, id))`,
+  `create index oidc_model_grant on oidc_model (grant_id) where grant_id is not null`,
+  `create index oidc_model_uid on oidc_model (uid) where uid is not null`,
+  `create index oidc_model_expires on oidc_model (expires_at)`,
+  `create table smart_client (
+     client_id text primary key, kind text not null check (kind in ('member-app','backend')), name text not null,
+     org_id text not null references organization(id), registered_by text not null, metadata jsonb not null,
+     created_at timestamptz not null default now(), disabled_at timestamptz)`,
+  `create table member_login (
+     username text primary key, member_key text not null unique references member(key), password_hash text not null,
+     created_at timestamptz not null default now())`,
+];
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  for (const s of statements) await sql.raw(s).execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  for (const t of ['member_login', 'smart_client', 'oidc_model']) await sql.raw(`drop table if exists ${t} cascade`).execute(db);
+}
