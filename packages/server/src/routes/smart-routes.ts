@@ -8,14 +8,15 @@
  * https://hl7.org/fhir/smart-app-launch/STU2/
  */
 import { TandemError, type AccessContext } from '@tandem/core';
-import { disableSmartClient, findMemberLogin, getSmartClient, listSmartClients, recordAudit, upsertMemberLogin, getMemberIdentity } from '@tandem/store';
+import { disableSmartClient, findMemberLogin, getMemberIdentity, getSmartClient, listSmartClients, recordAudit } from '@tandem/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { verifyPassword } from '../auth/passwords.ts';
 import { MOUNT_PATH, type SmartServer } from '../auth/smart/authorization-server.ts';
 import { consentPage, loginPage, scopeLabel } from '../auth/smart/interaction-pages.ts';
 import type { Deps } from '../deps.ts';
 import { access } from '../http/authenticate.ts';
 import { assertCanRegister, registerSmartClient, type SmartClientInput } from '../use-cases/register-smart-client.ts';
+import { setMemberLogin } from '../use-cases/set-member-login.ts';
 
 const memberCtx = (memberKey: string, payerOrgId: string, clientId: string): AccessContext => ({ actor: `member:${memberKey}`, orgId: payerOrgId, orgKind: 'payer', role: 'analyst', purpose: 'member-request', patientKey: memberKey, smartScopes: [`client:${clientId}`] });
 
@@ -30,6 +31,23 @@ export function smartRoutes(app: FastifyInstance, deps: Deps, smart: SmartServer
     void done;
   };
   app.route({ method: ['GET', 'POST', 'DELETE', 'OPTIONS'], url: '/oauth/*', config: { public: true }, schema: { hide: true }, onRequest: mount, handler: async () => undefined });
+
+  // SMART apps run in the member's browser on their own origin: the FHIR API and discovery answer
+  // cross-origin requests. Bearer tokens, never cookies, carry the authority, so any origin may ask.
+  // https://hl7.org/fhir/smart-app-launch/STU2/app-launch.html#considerations-for-cross-origin-resource-sharing-cors-support
+  const CORS_PATH = /^\/(fhir(\/|\?|$)|\.well-known\/smart-configuration)/;
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (CORS_PATH.test(request.url) && request.headers.origin) {
+      void reply.header('access-control-allow-origin', '*').header('access-control-expose-headers', 'Content-Location, Location, X-Progress, Expires');
+    }
+    return payload;
+  });
+  // Preflight, answered before routing (the /fhir catch-all owns OPTIONS too).
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'OPTIONS' || !CORS_PATH.test(request.url) || !request.headers.origin) return;
+    return reply.status(204).header('access-control-allow-origin', '*').header('access-control-allow-methods', 'GET, POST, DELETE, OPTIONS')
+      .header('access-control-allow-headers', 'Authorization, Content-Type, Accept, Prefer, X-Purpose-Of-Use').header('access-control-max-age', '600').send();
+  });
 
   const wellKnown = async () => smart.smartConfiguration();
   app.get('/.well-known/smart-configuration', { config: { public: true }, schema: { summary: 'SMART App Launch discovery (public)' } }, wellKnown);
@@ -137,16 +155,6 @@ export function smartRoutes(app: FastifyInstance, deps: Deps, smart: SmartServer
         body: { type: 'object', required: ['memberKey', 'username', 'password'], additionalProperties: false, properties: { memberKey: { type: 'string', minLength: 1, maxLength: 100 }, username: { type: 'string', minLength: 3, maxLength: 200 }, password: { type: 'string', minLength: 10, maxLength: 200 } } },
       },
     },
-    async (request, reply) => {
-      const ctx = access(request);
-      assertCanRegister(ctx);
-      const m = await getMemberIdentity(deps.store.db, request.body.memberKey);
-      if (!m || m.payer_org_id !== ctx.orgId) throw new TandemError('NOT_FOUND', `member ${request.body.memberKey}`);
-      const taken = await findMemberLogin(deps.store.db, request.body.username);
-      if (taken && taken.member_key !== m.key) throw new TandemError('CONFLICT', `username ${request.body.username} is taken`);
-      await upsertMemberLogin(deps.store.db, { username: request.body.username, memberKey: m.key, passwordHash: await hashPassword(request.body.password) });
-      await recordAudit(deps.store.db, ctx, { action: 'update', resourceType: 'MemberLogin', resourceId: m.key, memberKeys: [m.key] });
-      return reply.status(201).send({ memberKey: m.key, username: request.body.username });
-    },
+    async (request, reply) => reply.status(201).send(await setMemberLogin(deps.store.db, access(request), request.body)),
   );
 }

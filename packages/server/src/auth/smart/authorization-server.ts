@@ -14,7 +14,9 @@ import { grantableScopes, type AccessContext } from '@tandem/core';
 import { ensureSetting, getMemberIdentity, getSetting, getOrganization, type Db } from '@tandem/store';
 import { exportJWK, generateKeyPair } from 'jose';
 import { randomBytes } from 'node:crypto';
-import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { loadOidcProvider } from './load-oidc-provider.ts';
 import { databaseAdapter } from './oidc-adapter.ts';
 
 /** Resource types whose scopes the server grants (what /fhir serves to SMART clients). */
@@ -54,6 +56,7 @@ export async function createAuthorizationServer(db: Db, publicUrl: string): Prom
   const fhirBase = `${origin}/fhir`;
   const cookieKey = await ensureSetting(db, 'smart-cookie-key', randomBytes(32).toString('base64url'));
   const jwk = await signingKey(db);
+  const { default: OidcProvider, errors } = await loadOidcProvider();
 
   const configuration: Configuration = {
     adapter: databaseAdapter(db),
@@ -110,7 +113,7 @@ export async function createAuthorizationServer(db: Db, publicUrl: string): Prom
       ctx.body = `<!doctype html><title>Authorization error</title><h1>Authorization error</h1><p>${escapeHtml(String(out['error']))}: ${escapeHtml(String(out['error_description'] ?? ''))}</p>`;
     },
   };
-  const provider = new Provider(issuer, configuration);
+  const provider = new OidcProvider(issuer, configuration);
 
   // SMART apps ask for offline_access without prompt=consent (OpenID Connect wants it for
   // refresh tokens); every Tandem authorization shows the consent screen anyway, so say so.
