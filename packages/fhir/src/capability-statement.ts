@@ -19,14 +19,19 @@ export function capabilityStatement(baseUrl: string, version: string, date: stri
     rest: [
       {
         mode: 'server',
-        security: { cors: true, service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth' }] }], description: 'Bearer tokens from POST /auth/login or `tandem token`' },
+        security: {
+          cors: true, service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
+          description: 'SMART App Launch 2.0 and Backend Services tokens (see .well-known/smart-configuration), or dashboard bearer tokens from POST /auth/login or `tandem token`',
+        },
         resource: [
           { type: 'Patient', supportedProfile: ['http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Patient'], interaction: read,
+            operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }],
             searchParam: [{ name: '_id', type: 'token' }, { name: 'identifier', type: 'token' }, { name: 'name', type: 'string' }, { name: 'birthdate', type: 'date' }, { name: 'gender', type: 'token' }] },
           { type: 'Coverage', supportedProfile: ['http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Coverage'], interaction: read,
             searchParam: [{ name: '_id', type: 'token' }, { name: 'patient', type: 'reference' }, { name: 'beneficiary', type: 'reference' }] },
           { type: 'ExplanationOfBenefit', supportedProfile: ['http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Professional-NonClinician', 'http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Outpatient-Institutional'], interaction: read,
-            searchParam: [{ name: '_id', type: 'token' }, { name: 'patient', type: 'reference' }] },
+            searchInclude: ['ExplanationOfBenefit:patient', 'ExplanationOfBenefit:coverage', 'ExplanationOfBenefit:insurer', 'ExplanationOfBenefit:provider', 'ExplanationOfBenefit:*'],
+            searchParam: [{ name: '_id', type: 'token' }, { name: 'patient', type: 'reference' }, { name: 'type', type: 'token' }, { name: 'identifier', type: 'token' }, { name: 'service-date', type: 'date' }, { name: 'service-start-date', type: 'date' }, { name: 'billable-period-start', type: 'date' }, { name: '_lastUpdated', type: 'date' }] },
           { type: 'Group', supportedProfile: ['http://hl7.org/fhir/us/davinci-atr/StructureDefinition/atr-group'], interaction: read,
             searchParam: [{ name: '_id', type: 'token' }] },
         ],

@@ -3,3 +3,5 @@ export * from './attribution-group.ts';
 export * from './capability-statement.ts';
 export * from './identifiers.ts';
 export * from './resources.ts';
+export * from './organization.ts';
+export * from './search-params.ts';

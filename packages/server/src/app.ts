@@ -17,6 +17,7 @@ import { fhirRoutes } from './routes/fhir/fhir-routes.ts';
 import { remittanceRoutes } from './routes/remittance-routes.ts';
 import { createAuthorizationServer } from './auth/smart/authorization-server.ts';
 import { smartRoutes } from './routes/smart-routes.ts';
+import { patientEverythingRoutes } from './routes/fhir/patient-everything-routes.ts';
 import { valueBasedRoutes } from './routes/value-based-routes.ts';
 import { x12Routes } from './routes/x12-routes.ts';
 
@@ -73,6 +74,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   valueBasedRoutes(app, deps);
   fhirRoutes(app, deps, VERSION);
   smartRoutes(app, deps, smart);
+  patientEverythingRoutes(app, deps);
 
   const webDir = opts.webDir;
   if (webDir && existsSync(webDir)) {

@@ -149,3 +149,9 @@ export async function findMemberLogin(db: Db, username: string) {
 export async function getMemberIdentity(db: Db, memberKey: string) {
   return db.selectFrom('member').select(['key', 'payer_org_id', 'first_name', 'last_name', 'date_of_birth', 'member_id']).where('key', '=', memberKey).executeTakeFirst();
 }
+
+/** Organizations by id (payers and providers are not member data; an EOB names them). */
+export async function organizationsByIds(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('organization').select(['id', 'kind', 'name', 'npi', 'tin']).where('id', 'in', [...ids]).orderBy('id').execute();
+}
