@@ -5,3 +5,4 @@ export * from './identifiers.ts';
 export * from './resources.ts';
 export * from './organization.ts';
 export * from './search-params.ts';
+export * from './eob-basis.ts';

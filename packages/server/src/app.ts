@@ -18,6 +18,7 @@ import { remittanceRoutes } from './routes/remittance-routes.ts';
 import { createAuthorizationServer } from './auth/smart/authorization-server.ts';
 import { smartRoutes } from './routes/smart-routes.ts';
 import { patientEverythingRoutes } from './routes/fhir/patient-everything-routes.ts';
+import { bulkExportRoutes } from './routes/fhir/bulk-export-routes.ts';
 import { valueBasedRoutes } from './routes/value-based-routes.ts';
 import { x12Routes } from './routes/x12-routes.ts';
 
@@ -75,6 +76,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   fhirRoutes(app, deps, VERSION);
   smartRoutes(app, deps, smart);
   patientEverythingRoutes(app, deps);
+  bulkExportRoutes(app, deps);
 
   const webDir = opts.webDir;
   if (webDir && existsSync(webDir)) {

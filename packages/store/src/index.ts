@@ -18,3 +18,4 @@ export * from './repositories/contract-view-repo.ts';
 export * from './repositories/import-repo.ts';
 export * from './repositories/organization-repo.ts';
 export * from './repositories/smart-repo.ts';
+export * from './repositories/bulk-export-repo.ts';

@@ -297,6 +297,31 @@ export interface SmartClientTable {
   created_at: Generated<Timestamp>;
   disabled_at: string | null;
 }
+export interface BulkExportJobTable {
+  id: string;
+  actor: string;
+  org_id: string;
+  access: Json<Record<string, unknown>>;
+  group_id: string | null;
+  export_type: string;
+  types: Json<string[]>;
+  type_filters: Json<string[]>;
+  since: string | null;
+  request_url: string;
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+  transaction_time: string;
+  outputs: ColumnType<Array<{ type: string; count: number }>, string | undefined, string>;
+  error: string | null;
+  members: number | null;
+  created_at: Generated<Timestamp>;
+  started_at: string | null;
+  finished_at: string | null;
+  expires_at: string | null;
+}
+export interface BulkExportMemberTable {
+  job_id: string;
+  member_key: string;
+}
 export interface MemberLoginTable {
   username: string;
   member_key: string;
@@ -335,4 +360,6 @@ export interface Database {
   oidc_model: OidcModelTable;
   smart_client: SmartClientTable;
   member_login: MemberLoginTable;
+  bulk_export_job: BulkExportJobTable;
+  bulk_export_member: BulkExportMemberTable;
 }

@@ -1,1 +1,2 @@
 export * from './test-app.ts';
+export * from './bulk-data-client.ts';

@@ -7,7 +7,9 @@ import { sql, type Kysely } from 'kysely';
  *   library's adapter contract (model + id, with lookups by grant, uid and user code);
  * - smart_client: apps and systems registered by a payer administrator, the library's
  *   client metadata plus who owns the client (the provider or payer organization it acts for);
- * - member_login: a member's sign-in for the consent screen (members are not dashboard users).
+ * - member_login: a member's sign-in for the consent screen (members are not dashboard users);
+ * - bulk_export_job / bulk_export_member: FHIR Bulk Data exports as jobs any server may run
+ *   (claimed with SKIP LOCKED), with the frozen member set each export covers.
  */
 const statements = [
   `create table oidc_model (
@@ -23,6 +25,15 @@ const statements = [
   `create table member_login (
      username text primary key, member_key text not null unique references member(key), password_hash text not null,
      created_at timestamptz not null default now())`,
+  `create table bulk_export_job (
+     id text primary key, actor text not null, org_id text not null references organization(id), access jsonb not null,
+     group_id text, export_type text not null, types jsonb not null, type_filters jsonb not null, since timestamptz,
+     request_url text not null, status text not null check (status in ('queued','running','completed','failed','cancelled')),
+     transaction_time timestamptz not null, outputs jsonb not null default '[]', error text, members int,
+     created_at timestamptz not null default now(), started_at timestamptz, finished_at timestamptz, expires_at timestamptz)`,
+  `create index bulk_export_job_queue on bulk_export_job (created_at) where status = 'queued'`,
+  `create table bulk_export_member (
+     job_id text not null references bulk_export_job(id) on delete cascade, member_key text not null, primary key (job_id, member_key))`,
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -30,5 +41,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['member_login', 'smart_client', 'oidc_model']) await sql.raw(`drop table if exists ${t} cascade`).execute(db);
+  for (const t of ['bulk_export_member', 'bulk_export_job', 'member_login', 'smart_client', 'oidc_model']) await sql.raw(`drop table if exists ${t} cascade`).execute(db);
 }
