@@ -18,3 +18,4 @@ export * from './use-cases/create-contract.ts';
 export * from './auth/smart/authorization-server.ts';
 export * from './use-cases/register-smart-client.ts';
 export * from './use-cases/set-member-login.ts';
+export * from './use-cases/bulk-export.ts';

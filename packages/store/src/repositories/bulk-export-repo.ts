@@ -61,6 +61,8 @@ export async function freezeExportMembers(db: Db, job: ExportJobRow): Promise<nu
   } else {
     await sql`insert into bulk_export_member (job_id, member_key) select ${job.id}, m.key from member m where m.payer_org_id = ${job.org_id}`.execute(db);
   }
+  // Fresh statistics, so the planner joins claims to a large member set by hash, not by nested loop.
+  await sql`analyze bulk_export_member`.execute(db);
   const r = await db.selectFrom('bulk_export_member').select((eb) => eb.fn.countAll<number>().as('n')).where('job_id', '=', job.id).executeTakeFirst();
   return Number(r?.n ?? 0);
 }
@@ -76,8 +78,8 @@ export interface ClaimStreamFilter {
 
 const OP = { eq: '=', ge: '>=', le: '<=', gt: '>', lt: '<' } as const;
 
-function claimConditions(jobId: string, f: ClaimStreamFilter) {
-  const parts = [sql`c.member_key in (select member_key from bulk_export_member where job_id = ${jobId})`, sql`c.received_at <= ${f.until}`, sql`c.status <> 'duplicate'`];
+function claimConditions(f: ClaimStreamFilter) {
+  const parts = [sql`c.received_at <= ${f.until}`, sql`c.status <> 'duplicate'`];
   if (f.since) parts.push(sql`c.received_at > ${f.since}`);
   if (f.serviceFrom) parts.push(sql`c.service_date_to >= ${f.serviceFrom}`);
   if (f.type) parts.push(sql`c.kind = ${f.type}`);
@@ -93,7 +95,7 @@ export async function countExport(db: Db, jobId: string, f: ClaimStreamFilter): 
   const r = await sql<{ patients: number; coverages: number; claims: number }>`
     select (select count(*) from bulk_export_member where job_id = ${jobId})::int as patients,
            (select count(*) from coverage v where v.member_key in (select member_key from bulk_export_member where job_id = ${jobId}))::int as coverages,
-           (select count(*) from claim c where ${claimConditions(jobId, f)})::int as claims`.execute(db);
+           (select count(*) from claim c where c.member_key in (select member_key from bulk_export_member where job_id = ${jobId}) and ${claimConditions(f)})::int as claims`.execute(db);
   return r.rows[0]!;
 }
 
@@ -145,29 +147,43 @@ export async function* streamExportCoverages(db: Db, jobId: string, batch = 2000
   }
 }
 
-/** Claims with their lines (EOB input), keyset-ordered by claim id. */
-export async function* streamExportClaims(db: Db, jobId: string, f: ClaimStreamFilter, batch = 1000) {
-  let after = '';
-  for (;;) {
+/**
+ * Claims with their lines (EOB input), member by member: the export's members in key order,
+ * `membersPerBatch` at a time, each batch's claims through the claim_member index. Walking the
+ * member set (rather than all claims filtered by it) keeps every query small whatever the
+ * group's size, and the next batch is fetched while the caller maps the current one.
+ */
+export async function* streamExportClaims(db: Db, jobId: string, f: ClaimStreamFilter, membersPerBatch = 250) {
+  const fetchBatch = async (after: string) => {
+    const keys = (await db.selectFrom('bulk_export_member').select('member_key').where('job_id', '=', jobId).where('member_key', '>', after).orderBy('member_key').limit(membersPerBatch).execute()).map((r) => r.member_key);
+    if (keys.length === 0) return null;
     const claims = (await sql<Record<string, unknown> & { id: string }>`
-      select c.*, prov.name as provider_name, payer.name as payer_name,
+      select c.id, c.kind, c.status, c.member_key, c.payer_org_id, c.provider_org_id, c.billing_name, c.billing_npi, c.patient_control_number,
+        c.received_at, c.service_date_from, c.service_date_to, c.network, c.type_of_bill, c.place_of_service, c.diagnoses,
+        c.billed_cents, c.allowed_cents, c.paid_cents, c.patient_resp_cents, prov.name as provider_name, payer.name as payer_name,
         (select v.id from coverage v where v.member_key = c.member_key and v.plan_id = c.plan_id order by v.effective_from desc limit 1) as coverage_id
       from claim c
       left join organization prov on prov.id = c.provider_org_id
       left join organization payer on payer.id = c.payer_org_id
-      where ${claimConditions(jobId, f)} and c.id > ${after}
-      order by c.id limit ${batch}`.execute(db)).rows;
-    if (claims.length === 0) return;
-    const ids = claims.map((c) => c.id);
-    const lines = await db.selectFrom('claim_line').selectAll().where('claim_id', 'in', ids).orderBy('claim_id').orderBy('line_number').execute();
+      where c.member_key = any(${keys}::text[]) and ${claimConditions(f)}
+      order by c.member_key, c.id`.execute(db)).rows;
+    const lines = claims.length ? await db.selectFrom('claim_line')
+      .select(['claim_id', 'line_number', 'procedure_code', 'modifiers', 'revenue_code', 'units', 'service_date_from', 'service_date_to', 'billed_cents', 'allowed_cents', 'deductible_cents', 'copay_cents', 'coinsurance_cents', 'patient_resp_cents', 'paid_cents', 'adjustments', 'remarks'])
+      .where('claim_id', '=', (eb) => eb.fn.any(eb.val(claims.map((c) => c.id)))).orderBy('claim_id').orderBy('line_number').execute() : [];
     const byClaim = new Map<string, typeof lines>();
     for (const l of lines) {
       const list = byClaim.get(l.claim_id);
       if (list) list.push(l);
       else byClaim.set(l.claim_id, [l]);
     }
-    yield claims.map((c) => ({ ...c, lines: byClaim.get(c.id) ?? [] }));
-    after = claims[claims.length - 1]!.id;
+    return { last: keys[keys.length - 1]!, claims: claims.map((c) => ({ ...c, lines: byClaim.get(c.id) ?? [] })) };
+  };
+  let next = fetchBatch('');
+  for (;;) {
+    const batch = await next;
+    if (!batch) return;
+    next = fetchBatch(batch.last);
+    if (batch.claims.length) yield batch.claims;
   }
 }
 
