@@ -6,6 +6,7 @@
  * and nothing of another member.
  */
 import { buildApp, DEMO_PASSWORD, seedDemo, silentLogger, type Deps } from '@tandem/server';
+import { DEFAULT_WEB_DIR } from '@tandem/server/runtime';
 import { createTestStore } from '@tandem/store/testing';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -42,12 +43,13 @@ describe('SMART standalone launch with fhirclient in Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
+    if (!existsSync(`${DEFAULT_WEB_DIR}/index.html`)) throw new Error('the dashboard is not built: npm run build:web (npm test does this)');
     const store = await createTestStore();
     const deps: Deps = { store, clock: () => new Date('2027-01-20T12:00:00Z'), log: silentLogger };
     await seedDemo(deps, { members: 12, seed: 5, year: 2026 });
     const port = await freePort();
     tandem = `http://127.0.0.1:${port}`;
-    const { app } = await buildApp(deps, { publicUrl: tandem });
+    const { app } = await buildApp(deps, { publicUrl: tandem, webDir: DEFAULT_WEB_DIR });
     await app.listen({ port, host: '127.0.0.1' });
 
     appServer = createServer((req, res) => {
@@ -103,6 +105,32 @@ describe('SMART standalone launch with fhirclient in Chromium', () => {
     expect(patients.length).toBe(member.claims);
     expect(new Set(patients)).toEqual(new Set([`Patient/${member.key}`]));
     await page.screenshot({ path: '/tmp/tandem-smart-app.png', fullPage: true });
+    await page.close();
+  }, 120_000);
+
+  it("shows the payer the member's connected app on the Members page, revokes it, and records an opt-out", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(tandem);
+    await page.getByTestId('login-username').fill('payer.admin');
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('nav-members').click();
+    await page.getByTestId('member-key').fill(member.key);
+    await page.getByTestId('member-open').click();
+    await page.getByTestId('connected-app').first().waitFor();
+    expect(await page.getByTestId('connected-app').first().textContent()).toContain('Claims Viewer');
+    // The page shows the calendar year of the server's clock (2027 here, while audit rows carry the real time).
+    expect(await page.getByTestId('patient-access-metrics').textContent()).toMatch(/^Patient Access 2027: \d+ members' data went to apps/);
+    const token = String(await page.evaluate("sessionStorage.getItem('tandem.token')"));
+    const usage = (await (await fetch(`${tandem}/api/smart/metrics?from=2000-01-01&to=2100-01-01`, { headers: { authorization: `Bearer ${token}` } })).json()) as { uniqueMembers: number; membersMoreThanOnce: number };
+    expect(usage).toMatchObject({ uniqueMembers: 1, membersMoreThanOnce: 1 });
+    await page.screenshot({ path: '/tmp/tandem-member-access.png', fullPage: true });
+    await page.getByTestId('revoke-app').first().click();
+    await page.getByTestId('no-apps').waitFor();
+    // The box follows the saved state: it turns on once the server has recorded the choice.
+    await page.getByTestId('opt-out-provider-access').click();
+    await expect.poll(() => page.getByTestId('opt-out-provider-access').isChecked()).toBe(true);
+    await expect.poll(async () => (await (await fetch(`${tandem}/api/members/${member.key}/access-choices`, { headers: { authorization: `Bearer ${token}` } })).json()) as { providerAccessOptOut: boolean }).toMatchObject({ providerAccessOptOut: true });
     await page.close();
   }, 120_000);
 });

@@ -322,6 +322,13 @@ export interface BulkExportMemberTable {
   job_id: string;
   member_key: string;
 }
+export interface MemberAccessChoiceTable {
+  member_key: string;
+  provider_access_opt_out: boolean;
+  payer_to_payer_opt_in: boolean;
+  recorded_by: string;
+  updated_at: Generated<Timestamp>;
+}
 export interface MemberLoginTable {
   username: string;
   member_key: string;
@@ -362,4 +369,5 @@ export interface Database {
   member_login: MemberLoginTable;
   bulk_export_job: BulkExportJobTable;
   bulk_export_member: BulkExportMemberTable;
+  member_access_choice: MemberAccessChoiceTable;
 }

@@ -6,6 +6,7 @@ import { ClaimsPage } from './pages/claims-page.tsx';
 import { ContractMemberPage } from './pages/contract-member-page.tsx';
 import { ContractsPage } from './pages/contracts-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
+import { MemberAccessPage } from './pages/member-access-page.tsx';
 import { SettlementPage } from './pages/settlement-page.tsx';
 import './styles.css';
 
@@ -42,10 +43,12 @@ function App() {
   const member = /^#\/contracts\/([^/]+)\/(\d{4})\/members\/(.+)$/.exec(hash);
   const contract = /^#\/contracts(?:\/([^/]+)(?:\/(\d{4}))?)?$/.exec(hash);
   const settlementId = /^#\/settlements\/(.+)$/.exec(hash)?.[1];
+  const memberAccess = /^#\/members(?:\/(.+))?$/.exec(hash);
   const onContracts = hash.startsWith('#/contracts') || hash.startsWith('#/settlements');
   const canSettle = user.org.type === 'payer' && (user.role === 'admin' || user.role === 'analyst');
   const d = decodeURIComponent;
-  const page = member ? <ContractMemberPage contractId={d(member[1]!)} year={Number(member[2])} memberKey={d(member[3]!)} onError={onError} />
+  const page = memberAccess ? <MemberAccessPage memberKey={memberAccess[1] ? d(memberAccess[1]) : null} onError={onError} />
+    : member ? <ContractMemberPage contractId={d(member[1]!)} year={Number(member[2])} memberKey={d(member[3]!)} onError={onError} />
     : contract ? <ContractsPage contractId={contract[1] ? d(contract[1]) : null} year={contract[2] ? Number(contract[2]) : null} canSettle={canSettle} onError={onError} />
       : settlementId ? <SettlementPage id={d(settlementId)} onError={onError} />
         : claimId ? <ClaimDetailPage id={d(claimId)} onError={onError} /> : <ClaimsPage onError={onError} />;
@@ -54,8 +57,9 @@ function App() {
       <header className="top">
         <a href="#/" className="brand">Tandem</a>
         <nav className="tabs">
-          <a href="#/" data-testid="nav-claims" className={onContracts ? '' : 'active'}>Claims</a>
+          <a href="#/" data-testid="nav-claims" className={onContracts || memberAccess ? '' : 'active'}>Claims</a>
           <a href="#/contracts" data-testid="nav-contracts" className={onContracts ? 'active' : ''}>Contracts</a>
+          {user.org.type === 'payer' && <a href="#/members" data-testid="nav-members" className={memberAccess ? 'active' : ''}>Members</a>}
         </nav>
         <span data-testid="current-org" className="org">
           {user.org.type === 'payer' ? 'Payer view' : 'Provider view'} — {user.org.name}

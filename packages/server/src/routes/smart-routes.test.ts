@@ -32,6 +32,8 @@ class Jar {
 
 describe(`SMART on FHIR authorization server on ${db}`, () => {
   let t: TestApp;
+  /** Left by the launch test for the connected-apps test. */
+  let launched: { clientId: string; query: URLSearchParams; verifier: string } | null = null;
   let admin: string;
   const auth = (token: string) => ({ authorization: `Bearer ${token}`, host: HOST });
 
@@ -48,6 +50,22 @@ describe(`SMART on FHIR authorization server on ${db}`, () => {
     expect(res.headers['x-tandem-accepted']).toBe('true');
   });
   afterAll(async () => t?.close());
+
+  const jar = new Jar();
+  const get = async (url: string) => {
+    const r = await t.app.inject({ url, headers: { host: HOST, cookie: jar.header() } });
+    jar.take(r.headers['set-cookie']);
+    return r;
+  };
+  const post = async (url: string, form: Record<string, string>) => {
+    const r = await t.app.inject({ method: 'POST', url, headers: { host: HOST, cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() });
+    jar.take(r.headers['set-cookie']);
+    return r;
+  };
+  const path = (location: string | string[] | undefined) => {
+    const u = new URL(String(location), ORIGIN);
+    return u.origin === ORIGIN ? `${u.pathname}${u.search}` : u.toString();
+  };
 
   it('publishes its SMART configuration without a token', async () => {
     for (const url of ['/.well-known/smart-configuration', '/fhir/.well-known/smart-configuration']) {
@@ -110,21 +128,6 @@ describe(`SMART on FHIR authorization server on ${db}`, () => {
     const login = await t.app.inject({ method: 'POST', url: '/api/smart/member-logins', headers: auth(admin), payload: { memberKey: MEMBER.key, username: 'ada', password: 'correct horse battery' } });
     expect(login.statusCode).toBe(201);
 
-    const jar = new Jar();
-    const get = async (url: string) => {
-      const r = await t.app.inject({ url, headers: { host: HOST, cookie: jar.header() } });
-      jar.take(r.headers['set-cookie']);
-      return r;
-    };
-    const post = async (url: string, form: Record<string, string>) => {
-      const r = await t.app.inject({ method: 'POST', url, headers: { host: HOST, cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() });
-      jar.take(r.headers['set-cookie']);
-      return r;
-    };
-    const path = (location: string | string[] | undefined) => {
-      const u = new URL(String(location), ORIGIN);
-      return u.origin === ORIGIN ? `${u.pathname}${u.search}` : u.toString();
-    };
     const verifier = randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     const q = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT, scope: 'launch/patient openid fhirUser offline_access patient/*.rs', state: 'st-1', aud: FHIR, code_challenge: challenge, code_challenge_method: 'S256' });
@@ -188,12 +191,42 @@ describe(`SMART on FHIR authorization server on ${db}`, () => {
 
     const refreshed = await tokenReq({ grant_type: 'refresh_token', refresh_token: body.refresh_token });
     expect(refreshed.statusCode, refreshed.body).toBe(200);
-    const fresh = refreshed.json() as { access_token: string; patient: string };
+    const fresh = refreshed.json() as { access_token: string; patient: string; refresh_token: string };
+    launched = { clientId, query: q, verifier };
     expect(fresh.patient).toBe(MEMBER.key);
     expect((await t.app.inject({ url: '/fhir/Patient', headers: auth(fresh.access_token) })).statusCode).toBe(200);
 
     const revoke = await t.app.inject({ method: 'POST', url: '/oauth/token/revocation', headers: { host: HOST, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ client_id: clientId, token: fresh.access_token }).toString() });
     expect(revoke.statusCode).toBe(200);
     expect((await t.app.inject({ url: '/fhir/Patient', headers: auth(fresh.access_token) })).statusCode).toBe(401);
+  });
+
+  it("lists a member's connected apps, revokes one, and reports Patient Access usage", async () => {
+    expect(launched).not.toBeNull();
+    // The member authorizes the app again (signed in already: consent only).
+    let r = await get(`/oauth/auth?${launched!.query}`);
+    const consent = path(r.headers.location);
+    r = await post(`${consent}/confirm`, { decision: 'allow' });
+    const code = new URL(String((await get(path(r.headers.location))).headers.location)).searchParams.get('code')!;
+    const tok = await t.app.inject({ method: 'POST', url: '/oauth/token', headers: { host: HOST, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ client_id: launched!.clientId, grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: launched!.verifier }).toString() });
+    const live = tok.json() as { access_token: string; refresh_token: string };
+    expect((await t.app.inject({ url: '/fhir/ExplanationOfBenefit', headers: auth(live.access_token) })).statusCode).toBe(200);
+
+    const apps = (await t.app.inject({ url: `/api/members/${MEMBER.key}/smart-apps`, headers: auth(admin) })).json() as { items: Array<{ grantId: string; clientId: string; appName: string; scopes: string[] }> };
+    const app = apps.items.find((a) => a.clientId === launched!.clientId)!;
+    expect(app).toMatchObject({ appName: 'My Health App' });
+    expect(app.scopes).toContain('patient/*.rs');
+    const provider = await t.login('riverside.billing');
+    expect((await t.app.inject({ url: `/api/members/${MEMBER.key}/smart-apps`, headers: auth(provider) })).statusCode).toBe(404);
+    const metrics = (await t.app.inject({ url: '/api/smart/metrics?from=2000-01-01&to=2100-01-01', headers: auth(admin) })).json() as { uniqueMembers: number; membersMoreThanOnce: number; apps: number };
+    expect(metrics).toMatchObject({ uniqueMembers: 1, membersMoreThanOnce: 1, apps: 1 });
+    expect((await t.app.inject({ url: '/api/smart/metrics?from=2100-01-01&to=2000-01-01', headers: auth(admin) })).statusCode).toBe(400);
+
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/members/${MEMBER.key}/smart-apps/${app.grantId}`, headers: auth(admin) })).statusCode).toBe(204);
+    expect((await t.app.inject({ url: '/fhir/ExplanationOfBenefit', headers: auth(live.access_token) })).statusCode).toBe(401);
+    const refresh = await t.app.inject({ method: 'POST', url: '/oauth/token', headers: { host: HOST, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ client_id: launched!.clientId, grant_type: 'refresh_token', refresh_token: live.refresh_token }).toString() });
+    expect(refresh.statusCode).toBe(400);
+    expect(refresh.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(((await t.app.inject({ url: `/api/members/${MEMBER.key}/smart-apps`, headers: auth(admin) })).json() as { items: unknown[] }).items).toHaveLength(0);
   });
 });

@@ -8,7 +8,7 @@
  * https://hl7.org/fhir/smart-app-launch/STU2/
  */
 import { TandemError, type AccessContext } from '@tandem/core';
-import { disableSmartClient, findMemberLogin, getMemberIdentity, getSmartClient, listSmartClients, recordAudit } from '@tandem/store';
+import { disableSmartClient, findMemberLogin, getAccessChoices, getMemberIdentity, providerAccessOptOuts, setAccessChoices, getSmartClient, listMemberGrants, listSmartClients, patientAccessMetrics, recordAudit, revokeOidcGrant } from '@tandem/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { verifyPassword } from '../auth/passwords.ts';
 import { MOUNT_PATH, type SmartServer } from '../auth/smart/authorization-server.ts';
@@ -146,6 +146,68 @@ export function smartRoutes(app: FastifyInstance, deps: Deps, smart: SmartServer
     await recordAudit(deps.store.db, ctx, { action: 'update', resourceType: 'SmartClient', resourceId: c.client_id, detail: { disabled: true } });
     return reply.status(204).send();
   });
+
+  // A member's connected apps, listed and revocable by the payer (on the member's behalf).
+  const memberOf = async (request: FastifyRequest<{ Params: { key: string } }>) => {
+    const ctx = access(request);
+    const m = await getMemberIdentity(deps.store.db, request.params.key);
+    if (ctx.orgKind !== 'payer' || ctx.patientKey !== undefined || !m || m.payer_org_id !== ctx.orgId) throw new TandemError('NOT_FOUND', `member ${request.params.key}`);
+    return { ctx, m };
+  };
+  app.get<{ Params: { key: string } }>('/api/members/:key/smart-apps', { schema: { summary: "The apps a member has authorized (the member's payer)" } }, async (request) => {
+    const { ctx, m } = await memberOf(request);
+    const items = await listMemberGrants(deps.store.db, m.key);
+    await recordAudit(deps.store.db, ctx, { action: 'read', resourceType: 'Consent', memberKeys: [m.key], detail: { apps: items.length } });
+    return { items };
+  });
+  app.delete<{ Params: { key: string; grantId: string } }>('/api/members/:key/smart-apps/:grantId', { schema: { summary: "Revoke an app's access to a member's data: the grant and every token issued under it" } }, async (request, reply) => {
+    const { ctx, m } = await memberOf(request);
+    if (ctx.role !== 'admin' && ctx.role !== 'system') throw new TandemError('FORBIDDEN', 'only an administrator revokes an app on a member\'s behalf');
+    const grants = await listMemberGrants(deps.store.db, m.key);
+    if (!grants.some((g) => g.grantId === request.params.grantId)) throw new TandemError('NOT_FOUND', `grant ${request.params.grantId}`);
+    await revokeOidcGrant(deps.store.db, request.params.grantId);
+    await recordAudit(deps.store.db, ctx, { action: 'update', resourceType: 'Consent', resourceId: request.params.grantId, memberKeys: [m.key], detail: { revoked: true } });
+    return reply.status(204).send();
+  });
+  // The member's choices: opt out of Provider Access, opt in to Payer-to-Payer (recorded by the payer on the member's request).
+  app.get<{ Params: { key: string } }>('/api/members/:key/access-choices', { schema: { summary: "A member's Provider Access opt-out and Payer-to-Payer opt-in" } }, async (request) => {
+    const { ctx, m } = await memberOf(request);
+    await recordAudit(deps.store.db, ctx, { action: 'read', resourceType: 'Consent', memberKeys: [m.key] });
+    return { memberKey: m.key, ...(await getAccessChoices(deps.store.db, m.key)) };
+  });
+  app.put<{ Params: { key: string }; Body: { providerAccessOptOut: boolean; payerToPayerOptIn: boolean } }>(
+    '/api/members/:key/access-choices',
+    { schema: { summary: "Record a member's choices (payer administrators, on the member's request)", body: { type: 'object', required: ['providerAccessOptOut', 'payerToPayerOptIn'], additionalProperties: false, properties: { providerAccessOptOut: { type: 'boolean' }, payerToPayerOptIn: { type: 'boolean' } } } } },
+    async (request) => {
+      const { ctx, m } = await memberOf(request);
+      assertCanRegister(ctx);
+      await setAccessChoices(deps.store.db, m.key, request.body, ctx.actor);
+      await recordAudit(deps.store.db, ctx, { action: 'update', resourceType: 'Consent', memberKeys: [m.key], detail: { ...request.body } });
+      return { memberKey: m.key, ...(await getAccessChoices(deps.store.db, m.key)) };
+    },
+  );
+  app.get('/api/smart/provider-access-opt-outs', { schema: { summary: "The payer's Provider Access opt-out list" } }, async (request) => {
+    const ctx = access(request);
+    assertCanRegister(ctx);
+    const rows = await providerAccessOptOuts(deps.store.db, ctx.orgId);
+    await recordAudit(deps.store.db, ctx, { action: 'search', resourceType: 'Consent', memberKeys: rows.map((r) => r.key), detail: { optOuts: rows.length } });
+    return { items: rows.map((r) => ({ memberKey: r.key, memberId: r.member_id, since: r.updated_at })) };
+  });
+
+  app.get<{ Querystring: { from?: string; to?: string } }>(
+    '/api/smart/metrics',
+    { schema: { summary: 'Patient Access usage for a period: unique members whose data went to an app, and more than once (CMS-0057-F)', querystring: { type: 'object', properties: { from: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, to: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } } } } },
+    async (request) => {
+      const ctx = access(request);
+      assertCanRegister(ctx);
+      const year = deps.clock().getUTCFullYear();
+      const from = request.query.from ?? `${year}-01-01`;
+      const to = request.query.to ?? `${year + 1}-01-01`;
+      if (from >= to) throw new TandemError('INVALID_REQUEST', 'from must be before to');
+      const m = await patientAccessMetrics(deps.store.db, ctx.orgId, from, to);
+      return { from, to, uniqueMembers: m.members, membersMoreThanOnce: m.more_than_once, disclosures: m.disclosures, apps: m.apps };
+    },
+  );
 
   app.post<{ Body: { memberKey: string; username: string; password: string } }>(
     '/api/smart/member-logins',

@@ -9,7 +9,9 @@ import { sql, type Kysely } from 'kysely';
  *   client metadata plus who owns the client (the provider or payer organization it acts for);
  * - member_login: a member's sign-in for the consent screen (members are not dashboard users);
  * - bulk_export_job / bulk_export_member: FHIR Bulk Data exports as jobs any server may run
- *   (claimed with SKIP LOCKED), with the frozen member set each export covers.
+ *   (claimed with SKIP LOCKED), with the frozen member set each export covers;
+ * - member_access_choice: a member's Provider Access opt-out and Payer-to-Payer opt-in, with
+ *   who recorded it and when (the payer's opt-out list is the members with opt-out set).
  */
 const statements = [
   `create table oidc_model (
@@ -32,6 +34,9 @@ const statements = [
      transaction_time timestamptz not null, outputs jsonb not null default '[]', error text, members int,
      created_at timestamptz not null default now(), started_at timestamptz, finished_at timestamptz, expires_at timestamptz)`,
   `create index bulk_export_job_queue on bulk_export_job (created_at) where status = 'queued'`,
+  `create table member_access_choice (
+     member_key text primary key references member(key), provider_access_opt_out boolean not null default false,
+     payer_to_payer_opt_in boolean not null default false, recorded_by text not null, updated_at timestamptz not null default now())`,
   `create table bulk_export_member (
      job_id text not null references bulk_export_job(id) on delete cascade, member_key text not null, primary key (job_id, member_key))`,
 ];
@@ -41,5 +46,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['bulk_export_member', 'bulk_export_job', 'member_login', 'smart_client', 'oidc_model']) await sql.raw(`drop table if exists ${t} cascade`).execute(db);
+  for (const t of ['bulk_export_member', 'member_access_choice', 'bulk_export_job', 'member_login', 'smart_client', 'oidc_model']) await sql.raw(`drop table if exists ${t} cascade`).execute(db);
 }

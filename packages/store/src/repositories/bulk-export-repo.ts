@@ -47,7 +47,7 @@ export async function claimNextExportJob(db: Db): Promise<ExportJobRow | undefin
 /**
  * The members a group export covers: the roster of the contract's provider in the payer's
  * latest attribution run (the Da Vinci ATR Group), or every member of a payer when no group.
- * Members in the payer's opt-out list would be left out here (not built yet).
+ * Members who opted out of Provider Access are left out of group (provider) exports.
  */
 export async function freezeExportMembers(db: Db, job: ExportJobRow): Promise<number> {
   if (job.group_id) {
@@ -57,7 +57,9 @@ export async function freezeExportMembers(db: Db, job: ExportJobRow): Promise<nu
       from contract c
       join lateral (select r.id from attribution_run r where r.payer_org_id = c.payer_org_id order by r.created_at desc, r.id desc limit 1) run on true
       join attribution a on a.run_id = run.id and a.org_id = c.provider_org_id
-      where c.id = ${job.group_id}`.execute(db);
+      where c.id = ${job.group_id}
+        -- CMS-0057-F: a member who opted out of Provider Access is never disclosed to providers.
+        and not exists (select 1 from member_access_choice o where o.member_key = a.member_key and o.provider_access_opt_out)`.execute(db);
   } else {
     await sql`insert into bulk_export_member (job_id, member_key) select ${job.id}, m.key from member m where m.payer_org_id = ${job.org_id}`.execute(db);
   }

@@ -155,3 +155,50 @@ export async function organizationsByIds(db: Db, ids: readonly string[]) {
   if (ids.length === 0) return [];
   return db.selectFrom('organization').select(['id', 'kind', 'name', 'npi', 'tin']).where('id', 'in', [...ids]).orderBy('id').execute();
 }
+
+/**
+ * Patient Access usage (CMS-0057-F, 42 CFR 422.119(f)(2)): members whose data went to an app
+ * they authorized in [from, to), and those whose data went more than once — counted from the
+ * audit trail, where every SMART member-app read names its member.
+ */
+export async function patientAccessMetrics(db: Db, payerOrgId: string, from: string, to: string) {
+  const r = await sql<{ members: number; more_than_once: number; disclosures: number; apps: number }>`
+    with d as (
+      select k.value as member_key, e.actor
+      from audit_event e, jsonb_array_elements_text(e.member_keys) k
+      where e.org_id = ${payerOrgId} and e.actor like 'member:% via app:%' and e.outcome = 'success'
+        and e.action in ('read', 'search', 'export') and e.at >= ${from} and e.at < ${to})
+    select count(distinct member_key)::int as members,
+      (select count(*) from (select member_key from d group by member_key having count(*) > 1) x)::int as more_than_once,
+      count(*)::int as disclosures, count(distinct substring(actor from ' via app:(.*)$'))::int as apps
+    from d`.execute(db);
+  return r.rows[0]!;
+}
+
+export interface AccessChoices {
+  readonly providerAccessOptOut: boolean;
+  readonly payerToPayerOptIn: boolean;
+  readonly updatedAt: string | null;
+}
+
+/** A member's access choices; the defaults (Provider Access on, Payer-to-Payer off) when never recorded. */
+export async function getAccessChoices(db: Db, memberKey: string): Promise<AccessChoices> {
+  const r = await db.selectFrom('member_access_choice').selectAll().where('member_key', '=', memberKey).executeTakeFirst();
+  return { providerAccessOptOut: r?.provider_access_opt_out ?? false, payerToPayerOptIn: r?.payer_to_payer_opt_in ?? false, updatedAt: (r?.updated_at as string | undefined) ?? null };
+}
+
+export async function setAccessChoices(db: Db, memberKey: string, c: { providerAccessOptOut: boolean; payerToPayerOptIn: boolean }, recordedBy: string): Promise<void> {
+  const v = { provider_access_opt_out: c.providerAccessOptOut, payer_to_payer_opt_in: c.payerToPayerOptIn, recorded_by: recordedBy };
+  await db.insertInto('member_access_choice').values({ member_key: memberKey, ...v }).onConflict((oc) => oc.column('member_key').doUpdateSet({ ...v, updated_at: sql<string>`now()` })).execute();
+}
+
+/** The payer's Provider Access opt-out list (members who opted out), in key order. */
+export async function providerAccessOptOuts(db: Db, payerOrgId: string) {
+  return db.selectFrom('member_access_choice as o').innerJoin('member as m', 'm.key', 'o.member_key')
+    .select(['m.key', 'm.member_id', 'o.updated_at']).where('m.payer_org_id', '=', payerOrgId).where('o.provider_access_opt_out', '=', true).orderBy('m.key').execute();
+}
+
+/** What the library revokes model by model when a grant's tokens go (the Grant row itself is the library's to destroy). */
+export async function revokeOidcModelByGrant(db: Db, model: string, grantId: string): Promise<void> {
+  await db.deleteFrom('oidc_model').where('model', '=', model).where('grant_id', '=', grantId).execute();
+}

@@ -6,7 +6,7 @@
  * https://github.com/panva/node-oidc-provider/blob/main/docs/README.md#adapter
  */
 import {
-  consumeOidcModel, destroyOidcModel, findOidcModel, findOidcModelByUid, findOidcModelByUserCode, findSmartClientMetadata, revokeOidcGrant, upsertOidcModel, type Db,
+  consumeOidcModel, destroyOidcModel, findOidcModel, findOidcModelByUid, findOidcModelByUserCode, findSmartClientMetadata, revokeOidcModelByGrant, upsertOidcModel, type Db,
 } from '@tandem/store';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 
@@ -40,7 +40,7 @@ export function databaseAdapter(db: Db): new (name: string) => Adapter {
       await destroyOidcModel(db, this.name, id);
     }
     async revokeByGrantId(grantId: string): Promise<void> {
-      await revokeOidcGrant(db, grantId);
+      await revokeOidcModelByGrant(db, this.name, grantId);
     }
   };
 }

@@ -102,4 +102,20 @@ describe(`Bulk Data Provider Access export on ${db}`, () => {
     expect((await fetch(r.statusUrl, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(404);
     expect((await fetch(r.manifest.output[0]!.url, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(404);
   });
+
+  it("never discloses an opted-out member's data to a provider", async () => {
+    const h = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+    const put = await fetch(`${base}/api/members/${MEMBER_2.key}/access-choices`, { method: 'PUT', headers: h, body: JSON.stringify({ providerAccessOptOut: true, payerToPayerOptIn: false }) });
+    expect(await put.json()).toMatchObject({ memberKey: MEMBER_2.key, providerAccessOptOut: true, payerToPayerOptIn: false });
+    const list = (await (await fetch(`${base}/api/smart/provider-access-opt-outs`, { headers: h })).json()) as { items: Array<{ memberKey: string }> };
+    expect(list.items.map((i) => i.memberKey)).toEqual([MEMBER_2.key]);
+    const r = await bulkExport(`${base}/fhir/Group/ct-1/$davinci-data-export`, riversideSystem);
+    expect(r.resources.get('Patient')!.map((p) => p['id'])).toEqual([MEMBER.key]);
+    const all = [...r.resources.values()].flat();
+    expect(JSON.stringify(all)).not.toContain(MEMBER_2.key);
+    expect(r.resources.get('ExplanationOfBenefit')).toHaveLength(3);
+    // A provider cannot record choices for a member.
+    const riverside = await t.login('riverside.billing');
+    expect((await fetch(`${base}/api/members/${MEMBER_2.key}/access-choices`, { method: 'PUT', headers: { authorization: `Bearer ${riverside}`, 'content-type': 'application/json' }, body: JSON.stringify({ providerAccessOptOut: false, payerToPayerOptIn: false }) })).status).toBe(404);
+  });
 });
