@@ -19,6 +19,7 @@ import { createAuthorizationServer } from './auth/smart/authorization-server.ts'
 import { smartRoutes } from './routes/smart-routes.ts';
 import { patientEverythingRoutes } from './routes/fhir/patient-everything-routes.ts';
 import { bulkExportRoutes } from './routes/fhir/bulk-export-routes.ts';
+import { memberMatchRoutes } from './routes/fhir/member-match-routes.ts';
 import { valueBasedRoutes } from './routes/value-based-routes.ts';
 import { x12Routes } from './routes/x12-routes.ts';
 
@@ -77,6 +78,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   smartRoutes(app, deps, smart);
   patientEverythingRoutes(app, deps);
   bulkExportRoutes(app, deps);
+  memberMatchRoutes(app, deps);
 
   const webDir = opts.webDir;
   if (webDir && existsSync(webDir)) {

@@ -19,3 +19,4 @@ export * from './repositories/import-repo.ts';
 export * from './repositories/organization-repo.ts';
 export * from './repositories/smart-repo.ts';
 export * from './repositories/bulk-export-repo.ts';
+export * from './repositories/member-match-repo.ts';
