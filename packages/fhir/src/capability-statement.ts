@@ -15,7 +15,7 @@ export function capabilityStatement(baseUrl: string, version: string, date: stri
     implementation: { description: 'Tandem payer–provider platform FHIR API', url: baseUrl },
     fhirVersion: '4.0.1',
     format: ['json'],
-    instantiates: ['http://hl7.org/fhir/us/carin-bb/CapabilityStatement/c4bb'],
+    instantiates: ['http://hl7.org/fhir/us/carin-bb/CapabilityStatement/c4bb', 'http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'],
     rest: [
       {
         mode: 'server',
@@ -25,7 +25,10 @@ export function capabilityStatement(baseUrl: string, version: string, date: stri
         },
         resource: [
           { type: 'Patient', supportedProfile: ['http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Patient'], interaction: read,
-            operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }],
+            operation: [
+              { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
+              { name: 'member-match', definition: 'http://hl7.org/fhir/us/davinci-hrex/OperationDefinition/member-match' },
+            ],
             searchParam: [{ name: '_id', type: 'token' }, { name: 'identifier', type: 'token' }, { name: 'name', type: 'string' }, { name: 'birthdate', type: 'date' }, { name: 'gender', type: 'token' }] },
           { type: 'Coverage', supportedProfile: ['http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Coverage'], interaction: read,
             searchParam: [{ name: '_id', type: 'token' }, { name: 'patient', type: 'reference' }, { name: 'beneficiary', type: 'reference' }] },
@@ -33,8 +36,13 @@ export function capabilityStatement(baseUrl: string, version: string, date: stri
             searchInclude: ['ExplanationOfBenefit:patient', 'ExplanationOfBenefit:coverage', 'ExplanationOfBenefit:insurer', 'ExplanationOfBenefit:provider', 'ExplanationOfBenefit:*'],
             searchParam: [{ name: '_id', type: 'token' }, { name: 'patient', type: 'reference' }, { name: 'type', type: 'token' }, { name: 'identifier', type: 'token' }, { name: 'service-date', type: 'date' }, { name: 'service-start-date', type: 'date' }, { name: 'billable-period-start', type: 'date' }, { name: '_lastUpdated', type: 'date' }] },
           { type: 'Group', supportedProfile: ['http://hl7.org/fhir/us/davinci-atr/StructureDefinition/atr-group'], interaction: read,
+            operation: [
+              { name: 'davinci-data-export', definition: 'http://hl7.org/fhir/us/davinci-pdex/OperationDefinition/GroupExport' },
+              { name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export' },
+            ],
             searchParam: [{ name: '_id', type: 'token' }] },
         ],
+        operation: [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }],
       },
     ],
   };
