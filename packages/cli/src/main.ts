@@ -16,6 +16,7 @@ import { remitCommand } from './commands/remit-command.ts';
 import { riskCommand } from './commands/risk-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import { settleCommands } from './commands/settle-command.ts';
+import { smartCommand } from './commands/smart-command.ts';
 import { tokenCommand } from './commands/token-command.ts';
 import { x12Command } from './commands/x12-command.ts';
 import { CliError, EXIT } from './config.ts';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   orgsCommand(program);
   priorAuthCommand(program);
   tokenCommand(program);
+  smartCommand(program);
   x12Command(program);
   for (const c of program.commands) {
     c.exitOverride();

@@ -5,3 +5,6 @@ export * from './identifiers.ts';
 export * from './resources.ts';
 export * from './pas-request.ts';
 export * from './pas-response.ts';
+export * from './organization.ts';
+export * from './search-params.ts';
+export * from './eob-basis.ts';

@@ -124,7 +124,7 @@ export function eobResource(e: EobInput): ExplanationOfBenefit {
   return {
     resourceType: 'ExplanationOfBenefit',
     id: e.id,
-    meta: { profile: [`${SYSTEM.carinEobType}${profile}`] },
+    meta: { lastUpdated: e.receivedAt, profile: [`${SYSTEM.carinEobType}${profile}`] },
     identifier: [
       { type: { coding: [{ system: SYSTEM.carinIdentifierType, code: 'uc', display: 'Unique Claim ID' }] }, system: SYSTEM.claimId, value: e.id },
       { system: SYSTEM.patientControlNumber, value: e.patientControlNumber },
@@ -160,7 +160,7 @@ export function eobResource(e: EobInput): ExplanationOfBenefit {
 }
 
 /** A searchset Bundle with self/next/previous links for offset paging. */
-export function searchBundle(resources: readonly Resource[], total: number, selfUrl: URL, offset: number, count: number): Bundle {
+export function searchBundle(resources: readonly Resource[], total: number, selfUrl: URL, offset: number, count: number, included: readonly Resource[] = []): Bundle {
   const link = (relation: string, off: number) => {
     const u = new URL(selfUrl);
     u.searchParams.set('_offset', String(off));
@@ -176,6 +176,9 @@ export function searchBundle(resources: readonly Resource[], total: number, self
       ...(offset + count < total ? [link('next', offset + count)] : []),
       ...(offset > 0 ? [link('previous', Math.max(0, offset - count))] : []),
     ],
-    entry: resources.map((r) => ({ fullUrl: `${selfUrl.origin}${selfUrl.pathname.replace(/\/[^/]*$/, '')}/${r.resourceType}/${r.id}`, resource: r, search: { mode: 'match' } })),
+    entry: [
+      ...resources.map((r) => ({ fullUrl: `${selfUrl.origin}${selfUrl.pathname.replace(/\/[^/]*$/, '')}/${r.resourceType}/${r.id}`, resource: r, search: { mode: 'match' as const } })),
+      ...included.map((r) => ({ fullUrl: `${selfUrl.origin}${selfUrl.pathname.replace(/\/[^/]*$/, '')}/${r.resourceType}/${r.id}`, resource: r, search: { mode: 'include' as const } })),
+    ],
   };
 }

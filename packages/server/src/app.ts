@@ -16,6 +16,11 @@ import { claimsRoutes } from './routes/claims-routes.ts';
 import { fhirRoutes } from './routes/fhir/fhir-routes.ts';
 import { priorAuthRoutes } from './routes/prior-auth/index.ts';
 import { remittanceRoutes } from './routes/remittance-routes.ts';
+import { createAuthorizationServer } from './auth/smart/authorization-server.ts';
+import { smartRoutes } from './routes/smart-routes.ts';
+import { patientEverythingRoutes } from './routes/fhir/patient-everything-routes.ts';
+import { bulkExportRoutes } from './routes/fhir/bulk-export-routes.ts';
+import { memberMatchRoutes } from './routes/fhir/member-match-routes.ts';
 import { valueBasedRoutes } from './routes/value-based-routes.ts';
 import { x12Routes } from './routes/x12-routes.ts';
 
@@ -29,12 +34,15 @@ export interface AppOptions {
   readonly webDir?: string | null;
   /** A pino logger shared with the use cases; no request logging when absent (tests). */
   readonly logger?: FastifyBaseLogger;
+  /** Where clients reach this server (SMART issuer and FHIR base); TANDEM_PUBLIC_URL or http://localhost:8080 when absent. */
+  readonly publicUrl?: string;
 }
 
 export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app: FastifyInstance; tokens: TokenService }> {
   const app = Fastify({ ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }), bodyLimit: 10 * 1024 * 1024, trustProxy: false, ajv: { customOptions: { coerceTypes: true, removeAdditional: false } } });
   const tokens = await createTokenService(deps.store.db);
-  const authenticate = makeAuthenticate(tokens);
+  const smart = await createAuthorizationServer(deps.store.db, opts.publicUrl ?? process.env.TANDEM_PUBLIC_URL ?? 'http://localhost:8080');
+  const authenticate = makeAuthenticate(tokens, smart.verifyAccessToken);
   app.decorateRequest('access', null);
   // Secure by default: every route needs a bearer token unless it opts out with config.public.
   app.addHook('onRequest', async (request) => {
@@ -69,6 +77,10 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   valueBasedRoutes(app, deps);
   priorAuthRoutes(app, deps);
   fhirRoutes(app, deps, VERSION);
+  smartRoutes(app, deps, smart);
+  patientEverythingRoutes(app, deps);
+  bulkExportRoutes(app, deps);
+  memberMatchRoutes(app, deps);
 
   const webDir = opts.webDir;
   if (webDir && existsSync(webDir)) {

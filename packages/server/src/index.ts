@@ -16,3 +16,7 @@ export * from './use-cases/submit-claims-stream.ts';
 export * from './use-cases/import-tuva.ts';
 export * from './use-cases/create-contract.ts';
 export * from './use-cases/prior-auth/index.ts';
+export * from './auth/smart/authorization-server.ts';
+export * from './use-cases/register-smart-client.ts';
+export * from './use-cases/set-member-login.ts';
+export * from './use-cases/bulk-export.ts';

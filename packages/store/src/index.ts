@@ -20,3 +20,6 @@ export * from './repositories/organization-repo.ts';
 export * from './repositories/auth-rule-repo.ts';
 export * from './repositories/prior-auth-repo.ts';
 export * from './repositories/subscription-repo.ts';
+export * from './repositories/smart-repo.ts';
+export * from './repositories/bulk-export-repo.ts';
+export * from './repositories/member-match-repo.ts';

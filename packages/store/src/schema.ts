@@ -367,6 +367,65 @@ export interface SubscriptionDeliveryTable {
   http_status: number | null;
   error: string | null;
 }
+// SMART on FHIR authorization server (migration 008).
+export interface OidcModelTable {
+  model: string;
+  id: string;
+  payload: Json<Record<string, unknown>>;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  expires_at: string | null;
+  consumed_at: string | null;
+}
+export interface SmartClientTable {
+  client_id: string;
+  kind: 'member-app' | 'backend';
+  name: string;
+  org_id: string;
+  registered_by: string;
+  metadata: Json<Record<string, unknown>>;
+  created_at: Generated<Timestamp>;
+  disabled_at: string | null;
+}
+export interface BulkExportJobTable {
+  id: string;
+  actor: string;
+  org_id: string;
+  access: Json<Record<string, unknown>>;
+  group_id: string | null;
+  export_type: string;
+  types: Json<string[]>;
+  type_filters: Json<string[]>;
+  since: string | null;
+  request_url: string;
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+  transaction_time: string;
+  outputs: ColumnType<Array<{ type: string; count: number }>, string | undefined, string>;
+  error: string | null;
+  members: number | null;
+  created_at: Generated<Timestamp>;
+  started_at: string | null;
+  finished_at: string | null;
+  expires_at: string | null;
+}
+export interface BulkExportMemberTable {
+  job_id: string;
+  member_key: string;
+}
+export interface MemberAccessChoiceTable {
+  member_key: string;
+  provider_access_opt_out: boolean;
+  payer_to_payer_opt_in: boolean;
+  recorded_by: string;
+  updated_at: Generated<Timestamp>;
+}
+export interface MemberLoginTable {
+  username: string;
+  member_key: string;
+  password_hash: string;
+  created_at: Generated<Timestamp>;
+}
 
 export interface Database {
   organization: OrganizationTable;
@@ -402,4 +461,10 @@ export interface Database {
   prior_auth_event: PriorAuthEventTable;
   fhir_subscription: FhirSubscriptionTable;
   subscription_delivery: SubscriptionDeliveryTable;
+  oidc_model: OidcModelTable;
+  smart_client: SmartClientTable;
+  member_login: MemberLoginTable;
+  bulk_export_job: BulkExportJobTable;
+  bulk_export_member: BulkExportMemberTable;
+  member_access_choice: MemberAccessChoiceTable;
 }

@@ -8,6 +8,7 @@ import { ContractsPage } from './pages/contracts-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
 import { PriorAuthDetailPage } from './pages/prior-auth-detail-page.tsx';
 import { PriorAuthPage } from './pages/prior-auth-page.tsx';
+import { MemberAccessPage } from './pages/member-access-page.tsx';
 import { SettlementPage } from './pages/settlement-page.tsx';
 import './styles.css';
 
@@ -44,11 +45,13 @@ function App() {
   const member = /^#\/contracts\/([^/]+)\/(\d{4})\/members\/(.+)$/.exec(hash);
   const contract = /^#\/contracts(?:\/([^/]+)(?:\/(\d{4}))?)?$/.exec(hash);
   const settlementId = /^#\/settlements\/(.+)$/.exec(hash)?.[1];
+  const memberAccess = /^#\/members(?:\/(.+))?$/.exec(hash);
   const onContracts = hash.startsWith('#/contracts') || hash.startsWith('#/settlements');
   const priorAuth = /^#\/prior-auth(?:\/(.+))?$/.exec(hash);
   const canSettle = user.org.type === 'payer' && (user.role === 'admin' || user.role === 'analyst');
   const d = decodeURIComponent;
-  const page = priorAuth ? (priorAuth[1] ? <PriorAuthDetailPage id={d(priorAuth[1])} user={user} onError={onError} /> : <PriorAuthPage user={user} onError={onError} />)
+  const page = memberAccess ? <MemberAccessPage memberKey={memberAccess[1] ? d(memberAccess[1]) : null} onError={onError} />
+    : priorAuth ? (priorAuth[1] ? <PriorAuthDetailPage id={d(priorAuth[1])} user={user} onError={onError} /> : <PriorAuthPage user={user} onError={onError} />)
     : member ? <ContractMemberPage contractId={d(member[1]!)} year={Number(member[2])} memberKey={d(member[3]!)} onError={onError} />
     : contract ? <ContractsPage contractId={contract[1] ? d(contract[1]) : null} year={contract[2] ? Number(contract[2]) : null} canSettle={canSettle} onError={onError} />
       : settlementId ? <SettlementPage id={d(settlementId)} onError={onError} />
@@ -58,9 +61,10 @@ function App() {
       <header className="top">
         <a href="#/" className="brand">Tandem</a>
         <nav className="tabs">
-          <a href="#/" data-testid="nav-claims" className={onContracts || priorAuth ? '' : 'active'}>Claims</a>
+          <a href="#/" data-testid="nav-claims" className={onContracts || priorAuth || memberAccess ? '' : 'active'}>Claims</a>
           <a href="#/contracts" data-testid="nav-contracts" className={onContracts ? 'active' : ''}>Contracts</a>
           <a href="#/prior-auth" data-testid="nav-prior-auth" className={priorAuth ? 'active' : ''}>Prior auth</a>
+          {user.org.type === 'payer' && <a href="#/members" data-testid="nav-members" className={memberAccess ? 'active' : ''}>Members</a>}
         </nav>
         <span data-testid="current-org" className="org">
           {user.org.type === 'payer' ? 'Payer view' : 'Provider view'} — {user.org.name}

@@ -14,6 +14,13 @@ export interface AccessContext {
   readonly orgKind: 'payer' | 'provider';
   readonly role: Role;
   readonly purpose: Purpose;
+  /**
+   * Set for a SMART patient-context token (a member's app): every read is confined to this
+   * member, whatever the organization could otherwise see.
+   */
+  readonly patientKey?: string;
+  /** Set for SMART tokens: the granted resource scopes (patient/*.rs, system/ExplanationOfBenefit.rs, …). */
+  readonly smartScopes?: readonly string[];
 }
 
 /** Only payer administrators and billing staff may run remittance; providers submit claims. */

@@ -1,1 +1,2 @@
 export * from './access-context.ts';
+export * from './smart-scopes.ts';

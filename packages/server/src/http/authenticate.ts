@@ -13,17 +13,27 @@ declare module 'fastify' {
   }
 }
 
-export function makeAuthenticate(tokens: TokenService) {
+/** Verifies access tokens of the SMART authorization server (auth/smart); null when the token is not one of them. */
+export type SmartTokenVerifier = (token: string) => Promise<AccessContext | null>;
+
+export function makeAuthenticate(tokens: TokenService, smart?: SmartTokenVerifier) {
   return async function authenticate(request: FastifyRequest): Promise<void> {
     const header = request.headers.authorization;
     if (!header || !header.toLowerCase().startsWith('bearer ')) throw new TandemError('UNAUTHENTICATED', 'send Authorization: Bearer <token> (sign in at POST /auth/login or run `tandem token`)');
+    const token = header.slice(7).trim();
     try {
-      const subject = await tokens.verify(header.slice(7).trim());
+      const subject = await tokens.verify(token);
       const purpose = request.headers['x-purpose-of-use'];
       request.access = accessContextOf(subject, Array.isArray(purpose) ? purpose[0] : purpose);
+      return;
     } catch {
-      throw new TandemError('UNAUTHENTICATED', 'the bearer token is invalid or expired');
+      // Not a dashboard token: perhaps one of the SMART authorization server's.
     }
+    const ctx = smart ? await smart(token) : null;
+    if (!ctx) throw new TandemError('UNAUTHENTICATED', 'the bearer token is invalid or expired');
+    // SMART tokens are for the FHIR API only; the dashboard API has no scopes to check them against.
+    if (!request.url.startsWith('/fhir/') && request.url !== '/fhir') throw new TandemError('FORBIDDEN', 'SMART access tokens are accepted on /fhir only');
+    request.access = ctx;
   };
 }
 

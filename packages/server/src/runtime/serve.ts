@@ -29,7 +29,7 @@ export async function serve(opts: ServeOptions): Promise<{ close(): Promise<void
   // One structured (pino) logger for HTTP requests and use cases alike.
   const log = pino({ level: opts.logLevel });
   const deps: Deps = { store, clock: () => new Date(), log };
-  const { app, tokens } = await buildApp(deps, { webDir: DEFAULT_WEB_DIR, logger: log });
+  const { app, tokens } = await buildApp(deps, { webDir: DEFAULT_WEB_DIR, logger: log, publicUrl: process.env.TANDEM_PUBLIC_URL ?? `http://localhost:${opts.port}` });
   if (opts.demo && (await isEmpty(store.db))) {
     opts.print(`Loading demo data: ${opts.demo.members} members and their ${opts.demo.year} claims through 837 → 999 → adjudication → 835 …`);
     const t0 = Date.now();

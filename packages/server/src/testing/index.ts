@@ -1,2 +1,3 @@
 export * from './test-app.ts';
 export * from './pas-bundle.ts';
+export * from './bulk-data-client.ts';

@@ -98,6 +98,8 @@ export async function previousAssignments(db: Db, payerId: string, windowKind: s
  */
 export async function searchRosters(db: Db, ctx: AccessContext, f: { contractId?: string | undefined; limit: number; offset: number }) {
   let contracts = db.selectFrom('contract').selectAll();
+  // Rosters are a payer–provider matter: a member's app (patient context) sees none.
+  if (ctx.patientKey !== undefined) contracts = contracts.where(sql<boolean>`false`);
   contracts = ctx.orgKind === 'payer' ? contracts.where('payer_org_id', '=', ctx.orgId) : contracts.where('provider_org_id', '=', ctx.orgId);
   if (f.contractId) contracts = contracts.where('id', '=', f.contractId);
   const all = await contracts.orderBy('id').execute();

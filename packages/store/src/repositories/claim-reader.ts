@@ -25,7 +25,8 @@ export function claimScope(ctx: AccessContext): { column: 'claim.payer_org_id' |
 
 export function scopeClaims<Q extends ClaimQuery>(q: Q, ctx: AccessContext): Q {
   const s = claimScope(ctx);
-  return q.where(s.column, '=', s.orgId) as Q;
+  const scoped = q.where(s.column, '=', s.orgId) as Q;
+  return ctx.patientKey === undefined ? scoped : (scoped.where('claim.member_key', '=', ctx.patientKey) as Q);
 }
 
 const SUMMARY_COLUMNS = [

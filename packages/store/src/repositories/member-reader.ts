@@ -11,6 +11,8 @@ import { claimScope } from './claim-reader.ts';
 
 export interface MemberQuery {
   readonly key?: string | undefined;
+  /** Several members at once (an `_include` of the members an EOB page names). */
+  readonly keys?: readonly string[] | undefined;
   readonly memberId?: string | undefined;
   readonly name?: string | undefined;
   readonly birthdate?: string | undefined;
@@ -20,7 +22,8 @@ export interface MemberQuery {
 }
 
 function visibleMembers(db: Db, ctx: AccessContext) {
-  const q = db.selectFrom('member');
+  // A member's app (SMART patient context) sees that member only.
+  const q = ctx.patientKey === undefined ? db.selectFrom('member') : db.selectFrom('member').where('member.key', '=', ctx.patientKey);
   return ctx.orgKind === 'payer'
     ? q.where('member.payer_org_id', '=', ctx.orgId)
     : q.where(({ exists, selectFrom }) => exists(selectFrom('claim').select(sql`1`.as('x')).whereRef('claim.member_key', '=', 'member.key').where('claim.provider_org_id', '=', ctx.orgId)));
@@ -29,6 +32,7 @@ function visibleMembers(db: Db, ctx: AccessContext) {
 export async function searchMembers(db: Db, ctx: AccessContext, f: MemberQuery) {
   let q = visibleMembers(db, ctx);
   if (f.key) q = q.where('member.key', '=', f.key);
+  if (f.keys) q = f.keys.length ? q.where('member.key', 'in', [...f.keys]) : q.where(sql<boolean>`false`);
   if (f.memberId) q = q.where('member.member_id', '=', f.memberId);
   if (f.birthdate) q = q.where('member.date_of_birth', '=', f.birthdate);
   if (f.gender) q = q.where('member.gender', '=', f.gender === 'male' ? 'M' : f.gender === 'female' ? 'F' : 'U');
@@ -42,9 +46,10 @@ export async function searchMembers(db: Db, ctx: AccessContext, f: MemberQuery) 
   return { total, rows };
 }
 
-export async function searchCoverages(db: Db, ctx: AccessContext, f: { id?: string | undefined; memberKey?: string | undefined; limit: number; offset: number }) {
+export async function searchCoverages(db: Db, ctx: AccessContext, f: { id?: string | undefined; ids?: readonly string[] | undefined; memberKey?: string | undefined; limit: number; offset: number }) {
   let q = visibleMembers(db, ctx).innerJoin('coverage', 'coverage.member_key', 'member.key').innerJoin('plan', 'plan.id', 'coverage.plan_id').innerJoin('organization as payer', 'payer.id', 'plan.payer_org_id');
   if (f.id) q = q.where('coverage.id', '=', f.id);
+  if (f.ids) q = f.ids.length ? q.where('coverage.id', 'in', [...f.ids]) : q.where(sql<boolean>`false`);
   if (f.memberKey) q = q.where('coverage.member_key', '=', f.memberKey);
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
   const rows = await q
@@ -54,12 +59,46 @@ export async function searchCoverages(db: Db, ctx: AccessContext, f: { id?: stri
   return { total, rows };
 }
 
+/** A date search parameter's comparison (FHIR prefixes eq, ge, le, gt, lt) on an ISO date or instant. */
+export interface DateBound {
+  readonly op: 'eq' | 'ge' | 'le' | 'gt' | 'lt';
+  readonly value: string;
+}
+
+export interface EobFilter {
+  readonly id?: string | undefined;
+  readonly memberKey?: string | undefined;
+  /** professional | institutional (CARIN BB `type`). */
+  readonly type?: string | undefined;
+  /** The claim's identifier: payer claim control number or patient control number. */
+  readonly identifier?: string | undefined;
+  /** Service dates overlapping every bound (CARIN BB `service-date`). */
+  readonly serviceDate?: readonly DateBound[];
+  /** When the claim was adjudicated (`_lastUpdated`). */
+  readonly lastUpdated?: readonly DateBound[];
+  readonly limit: number;
+  readonly offset: number;
+}
+
+const SQL_OP = { eq: '=', ge: '>=', le: '<=', gt: '>', lt: '<' } as const;
+
 /** Claims with their lines, for ExplanationOfBenefit. */
-export async function searchClaimsWithLines(db: Db, ctx: AccessContext, f: { id?: string | undefined; memberKey?: string | undefined; limit: number; offset: number }) {
+export async function searchClaimsWithLines(db: Db, ctx: AccessContext, f: EobFilter) {
   const scope = claimScope(ctx);
   let q = db.selectFrom('claim').where('claim.member_key', 'is not', null).where(scope.column, '=', scope.orgId);
+  if (ctx.patientKey !== undefined) q = q.where('claim.member_key', '=', ctx.patientKey);
   if (f.id) q = q.where('claim.id', '=', f.id);
   if (f.memberKey) q = q.where('claim.member_key', '=', f.memberKey);
+  if (f.type) q = q.where('claim.kind', '=', f.type);
+  if (f.identifier) q = q.where((eb) => eb.or([eb('claim.payer_claim_control_number', '=', f.identifier!), eb('claim.patient_control_number', '=', f.identifier!)]));
+  // A service period [from, to] matches a bound when some day of it satisfies the comparison.
+  for (const b of f.serviceDate ?? []) {
+    if (b.op === 'eq') q = q.where('claim.service_date_from', '<=', b.value).where('claim.service_date_to', '>=', b.value);
+    else if (b.op === 'ge' || b.op === 'gt') q = q.where('claim.service_date_to', SQL_OP[b.op], b.value);
+    else q = q.where('claim.service_date_from', SQL_OP[b.op], b.value);
+  }
+  // A date-only bound compares the day of adjudication; an instant compares the instant.
+  for (const b of f.lastUpdated ?? []) q = b.value.length <= 10 ? q.where(sql`claim.received_at::date`, SQL_OP[b.op], b.value) : q.where('claim.received_at', SQL_OP[b.op], b.value);
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
   const claims = await q
     .leftJoin('organization as prov', 'prov.id', 'claim.provider_org_id')

@@ -3,17 +3,19 @@
  * Button shapes), generated from the store on each request. Errors are OperationOutcomes.
  * https://hl7.org/fhir/R4/http.html
  */
-import { TandemError, type Member } from '@tandem/core';
-import { attributionGroup, capabilityStatement, coverageResource, eobResource, patientResource, searchBundle } from '@tandem/fhir';
+import { smartScopeAllows, TandemError, type Member } from '@tandem/core';
+import { attributionGroup, capabilityStatement, coverageResource, dateBounds, eobResource, includeTargets, patientResource, searchBundle } from '@tandem/fhir';
 import { searchClaimsWithLines, searchCoverages, searchMembers, searchRosters } from '@tandem/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoDate, type Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
+import { EOB_INCLUDES, eobIncludes, eobInputOf } from './eob-rows.ts';
 
 const FHIR_JSON = 'application/fhir+json';
 const MAX_COUNT = 200;
 
 type Query = Record<string, string | undefined>;
+// Repeated parameters (service-date=ge…&service-date=le…) arrive as arrays; the date and _include parsers take both.
 
 function paging(q: Query): { offset: number; count: number } {
   const count = q['_count'] === undefined ? 50 : Number(q['_count']);
@@ -49,6 +51,12 @@ function toMember(r: { key: string; payer_org_id: string; member_id: string; sub
   return { key: r.key, payerOrgId: r.payer_org_id, memberId: r.member_id, subscriberKey: r.subscriber_key, relationship: r.relationship as Member['relationship'], firstName: r.first_name, lastName: r.last_name, dateOfBirth: r.date_of_birth, gender: r.gender as Member['gender'] };
 }
 
+/** A SMART token reaches a resource type only through a granted scope (patient/*.rs, system/ExplanationOfBenefit.rs, …). */
+export function requireScope(request: FastifyRequest, type: string, interaction: 'read' | 'search'): void {
+  const scopes = access(request).smartScopes;
+  if (scopes !== undefined && !smartScopeAllows(scopes, type, interaction)) throw new TandemError('FORBIDDEN', `the access token has no scope to ${interaction} ${type}`);
+}
+
 export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
   app.get('/fhir/metadata', { config: { public: true }, schema: { summary: 'FHIR CapabilityStatement (public)' } }, async (request, reply) =>
     reply.type(FHIR_JSON).send(capabilityStatement(`${selfUrl(request).origin}/fhir`, version, deps.clock().toISOString())),
@@ -72,27 +80,15 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
   };
   const eobs = async (request: FastifyRequest, q: Query, id?: string) => {
     const { offset, count } = paging(q);
-    const { total, claims } = await searchClaimsWithLines(deps.store.db, access(request), { id: id ?? tokenValue(q['_id']), memberKey: refId(q['patient'], 'Patient'), limit: count, offset });
+    const { total, claims } = await searchClaimsWithLines(deps.store.db, access(request), {
+      id: id ?? tokenValue(q['_id']), memberKey: refId(q['patient'], 'Patient'), type: tokenValue(q['type']), identifier: tokenValue(q['identifier']),
+      serviceDate: [...dateBounds('service-date', q['service-date']), ...dateBounds('service-start-date', q['service-start-date']), ...dateBounds('billable-period-start', q['billable-period-start'])],
+      lastUpdated: dateBounds('_lastUpdated', q['_lastUpdated']), limit: count, offset,
+    });
     return {
       total, offset, count,
-      resources: claims.map((c) => {
-        const r = c as unknown as Record<string, unknown> & { lines: Array<Record<string, unknown>> };
-        return eobResource({
-          id: r['id'] as string, kind: r['kind'] as 'professional', status: r['status'] as string, memberKey: r['member_key'] as string, coverageId: (r['coverage_id'] as string | null) ?? null,
-          payerOrgId: r['payer_org_id'] as string, payerName: (r['payer_name'] as string | null) ?? null, providerOrgId: (r['provider_org_id'] as string | null) ?? null,
-          providerName: ((r['provider_name'] as string | null) ?? (r['billing_name'] as string)), billingNpi: r['billing_npi'] as string | null,
-          patientControlNumber: r['patient_control_number'] as string, receivedAt: r['received_at'] as string, serviceDateFrom: r['service_date_from'] as string,
-          serviceDateTo: r['service_date_to'] as string, network: r['network'] as string | null, typeOfBill: r['type_of_bill'] as string | null, placeOfService: r['place_of_service'] as string | null,
-          diagnoses: r['diagnoses'] as Array<{ qualifier: string; code: string }>, billedCents: r['billed_cents'] as number, allowedCents: r['allowed_cents'] as number,
-          paidCents: r['paid_cents'] as number, patientRespCents: r['patient_resp_cents'] as number,
-          lines: r.lines.map((l) => ({
-            lineNumber: l['line_number'] as number, procedureCode: l['procedure_code'] as string | null, modifiers: l['modifiers'] as string[], revenueCode: l['revenue_code'] as string | null,
-            units: l['units'] as string, serviceDateFrom: l['service_date_from'] as string, serviceDateTo: l['service_date_to'] as string, billedCents: l['billed_cents'] as number,
-            allowedCents: l['allowed_cents'] as number, deductibleCents: l['deductible_cents'] as number, copayCents: l['copay_cents'] as number, coinsuranceCents: l['coinsurance_cents'] as number,
-            patientRespCents: l['patient_resp_cents'] as number, paidCents: l['paid_cents'] as number, adjustments: l['adjustments'] as Array<{ group: string; carc: string; amountCents: number }>, remarks: l['remarks'] as string[],
-          })),
-        });
-      }),
+      resources: claims.map(eobInputOf).map(eobResource),
+      included: await eobIncludes(deps.store.db, access(request), claims, includeTargets('ExplanationOfBenefit', q['_include'], EOB_INCLUDES), isoDate(deps.clock())),
     };
   };
 
@@ -111,17 +107,20 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
   const types = {
     Patient: { search: patients, params: ['_id', 'identifier', 'name', 'birthdate', 'gender'] },
     Coverage: { search: coverages, params: ['_id', 'patient', 'beneficiary'] },
-    ExplanationOfBenefit: { search: eobs, params: ['_id', 'patient'] },
+    ExplanationOfBenefit: { search: eobs, params: ['_id', 'patient', 'type', 'identifier', 'service-date', 'service-start-date', 'billable-period-start', '_lastUpdated', '_include'] },
     Group: { search: groups, params: ['_id'] },
   } as const;
 
   for (const [type, def] of Object.entries(types)) {
     app.get<{ Querystring: Query }>(`/fhir/${type}`, { schema: { summary: `Search ${type}` } }, async (request, reply) => {
+      requireScope(request, type, 'search');
       checkParams(request.query, def.params);
-      const { total, resources, offset, count } = await def.search(request, request.query);
-      return reply.type(FHIR_JSON).send(searchBundle(resources, total, selfUrl(request), offset, count));
+      const result = await def.search(request, request.query);
+      const included = 'included' in result ? result.included : [];
+      return reply.type(FHIR_JSON).send(searchBundle(result.resources, result.total, selfUrl(request), result.offset, result.count, included));
     });
     app.get<{ Params: { id: string } }>(`/fhir/${type}/:id`, { schema: { summary: `Read ${type}` } }, async (request, reply) => {
+      requireScope(request, type, 'read');
       if (!/^[A-Za-z0-9\-.]{1,64}$/.test(request.params.id)) throw new TandemError('INVALID_REQUEST', `'${request.params.id}' is not a valid FHIR id`);
       const { resources } = await def.search(request, {}, request.params.id);
       if (resources.length === 0) throw new TandemError('NOT_FOUND', `${type}/${request.params.id}`);

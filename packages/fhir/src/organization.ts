@@ -1,0 +1,22 @@
+/**
+ * Payer and provider organizations as CARIN Blue Button Organization resources (the
+ * insurer and provider an EOB points to).
+ * https://hl7.org/fhir/us/carin-bb/STU2/StructureDefinition-C4BB-Organization.html
+ */
+import type { Organization } from '@medplum/fhirtypes';
+import { SYSTEM } from './identifiers.ts';
+
+export function organizationResource(o: { id: string; kind: 'payer' | 'provider'; name: string; npi: string | null; tin: string | null }): Organization {
+  return {
+    resourceType: 'Organization',
+    id: o.id,
+    meta: { profile: ['http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Organization'] },
+    active: true,
+    identifier: [
+      ...(o.npi ? [{ type: { coding: [{ system: SYSTEM.v2IdentifierType, code: 'NPI' }] }, system: SYSTEM.npi, value: o.npi }] : []),
+      ...(o.tin ? [{ type: { coding: [{ system: SYSTEM.v2IdentifierType, code: 'TAX' }] }, system: SYSTEM.tin, value: o.tin }] : []),
+    ],
+    type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: o.kind === 'payer' ? 'pay' : 'prov' }] }],
+    name: o.name,
+  };
+}

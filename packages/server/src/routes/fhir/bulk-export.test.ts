@@ -1,0 +1,121 @@
+import { aClaim, aLine, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
+import { insertAttributionRun } from '@tandem/store';
+import { write837 } from '@tandem/x12';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claim837From } from '../../exchange/claim-to-837.ts';
+import { bulkExport, createTestApp, MEMBER_2, PROVIDER_2, type TestApp } from '../../testing/index.ts';
+
+const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+
+describe(`Bulk Data Provider Access export on ${db}`, () => {
+  let t: TestApp;
+  let base: string;
+  let admin: string;
+  /** A provider system's token by SMART Backend Services (private_key_jwt). */
+  let riversideSystem: string;
+  let lakesideSystem: string;
+
+  async function backendToken(orgId: string): Promise<string> {
+    const { publicKey, privateKey } = await generateKeyPair('ES384');
+    const reg = await fetch(`${base}/api/smart/clients`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'backend', name: `EHR of ${orgId}`, orgId, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k', alg: 'ES384' }] } }) });
+    const { clientId } = (await reg.json()) as { clientId: string };
+    const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'ES384', kid: 'k' }).setIssuer(clientId).setSubject(clientId).setAudience(`${base}/oauth/token`).setJti(randomBytes(8).toString('hex')).setIssuedAt().setExpirationTime('5m').sign(privateKey);
+    const res = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/*.rs', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }) });
+    if (res.status !== 200) throw new Error(await res.text());
+    return ((await res.json()) as { access_token: string }).access_token;
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    base = (await t.app.listen({ port: 0, host: '127.0.0.1' })).replace('0.0.0.0', '127.0.0.1');
+    admin = await t.login('payer.admin');
+    const submit = async (user: string, provider: typeof PROVIDER, claims: Array<[string, typeof MEMBER]>, control: number) => {
+      const token = await t.login(user);
+      const x12 = write837(claims.map(([pcn, m]) => claim837From(aClaim({ patientControlNumber: pcn, memberId: m.memberId, billingNpi: provider.npi, billingTin: provider.tin, billingName: provider.name, lines: [aLine()] }), { payer: PAYER, provider, member: m })), { kind: 'professional', senderId: 'S', receiverId: 'TANDEM', interchangeControlNumber: control, date: new Date('2026-06-01T10:00:00Z') });
+      const res = await fetch(`${base}/x12`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/edi-x12' }, body: x12 });
+      expect(res.headers.get('x-tandem-accepted')).toBe('true');
+    };
+    await submit('riverside.billing', PROVIDER, [['BX-1', MEMBER], ['BX-2', MEMBER], ['BX-3', MEMBER_2]], 51);
+    // Another provider's claim for an attributed member: Provider Access shares it too, without amounts.
+    await submit('lakeside.billing', PROVIDER_2, [['BX-9', MEMBER]], 52);
+    // The payer's attribution: both members to Riverside (contract ct-1), nobody to Lakeside (ct-2).
+    await insertAttributionRun(t.deps.store.db, { id: 'ar-1', payerOrgId: PAYER.id, windowKind: 'performance', windowFrom: '2026-01-01', windowTo: '2026-12-31', method: 'test' }, [
+      { memberKey: MEMBER.key, orgId: PROVIDER.id, step: 'plurality', explanation: {} },
+      { memberKey: MEMBER_2.key, orgId: PROVIDER.id, step: 'plurality', explanation: {} },
+    ]);
+    riversideSystem = await backendToken(PROVIDER.id);
+    lakesideSystem = await backendToken(PROVIDER_2.id);
+  });
+  afterAll(async () => t?.close());
+
+  it("exports a provider's attributed members with a Bulk Data client: members, coverage and non-financial EOBs", async () => {
+    const r = await bulkExport(`${base}/fhir/Group/ct-1/$davinci-data-export?exportType=hl7.fhir.us.davinci-pdex%23provider-download`, riversideSystem);
+    const patients = r.resources.get('Patient')!;
+    expect(patients.map((p) => p['id']).sort()).toEqual([MEMBER.key, MEMBER_2.key]);
+    expect(r.resources.get('Coverage')!.map((c) => (c['beneficiary'] as { reference: string }).reference).sort()).toEqual([`Patient/${MEMBER.key}`, `Patient/${MEMBER_2.key}`]);
+    const eobs = r.resources.get('ExplanationOfBenefit')!;
+    expect(eobs).toHaveLength(4);
+    expect(r.manifest.output.find((o) => o.type === 'ExplanationOfBenefit')!.count).toBe(4);
+    expect(r.manifest.requiresAccessToken).toBe(true);
+    for (const e of eobs) {
+      expect(e).not.toHaveProperty('payment');
+      expect(e).not.toHaveProperty('total');
+      expect(JSON.stringify(e)).not.toContain('"amount"');
+      expect(String((e['meta'] as { profile: string[] }).profile[0])).toMatch(/-Basis$/);
+    }
+    // The delete at the end of the client's run removed the job.
+    expect((await fetch(r.statusUrl, { headers: { authorization: `Bearer ${riversideSystem}` } })).status).toBe(404);
+    const audit = await t.deps.store.db.selectFrom('audit_event').select(['member_keys', 'purpose', 'actor']).where('action', '=', 'export').where('resource_type', '=', 'Group').execute();
+    expect(audit).toContainEqual(expect.objectContaining({ member_keys: [MEMBER.key, MEMBER_2.key].sort(), purpose: 'treatment' }));
+  });
+
+  it('honours _type, _since (provider-delta) and _typeFilter', async () => {
+    const only = await bulkExport(`${base}/fhir/Group/ct-1/$davinci-data-export?_type=Patient`, riversideSystem);
+    expect([...only.resources.keys()]).toEqual(['Patient']);
+    const later = await bulkExport(`${base}/fhir/Group/ct-1/$davinci-data-export?exportType=hl7.fhir.us.davinci-pdex%23provider-delta&_since=2099-01-01T00:00:00Z&_type=ExplanationOfBenefit`, riversideSystem);
+    expect(later.manifest.output).toEqual([]);
+    const filtered = await bulkExport(`${base}/fhir/Group/ct-1/$davinci-data-export?_type=ExplanationOfBenefit&_typeFilter=${encodeURIComponent('ExplanationOfBenefit?service-date=lt2026-01-01')}`, riversideSystem);
+    expect(filtered.resources.get('ExplanationOfBenefit') ?? []).toHaveLength(0);
+  });
+
+  it('refuses what the rule does not allow, with OperationOutcomes', async () => {
+    const kick = (url: string, token: string, prefer = 'respond-async') => fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/fhir+json', prefer } });
+    // Lakeside has no roster in ct-1: the group does not exist for it.
+    expect((await kick(`${base}/fhir/Group/ct-1/$davinci-data-export`, lakesideSystem)).status).toBe(404);
+    const noAsync = await kick(`${base}/fhir/Group/ct-1/$davinci-data-export`, riversideSystem, '');
+    expect(noAsync.status).toBe(400);
+    expect(await noAsync.json()).toMatchObject({ resourceType: 'OperationOutcome' });
+    expect((await kick(`${base}/fhir/Group/ct-1/$davinci-data-export?exportType=hl7.fhir.us.davinci-pdex%23provider-delta`, riversideSystem)).status).toBe(400);
+    expect((await kick(`${base}/fhir/Group/ct-1/$davinci-data-export?_type=Claim`, riversideSystem)).status).toBe(400);
+    expect((await kick(`${base}/fhir/$export`, riversideSystem)).status).toBe(403);
+  });
+
+  it('lets the payer export every member with full EOBs, and cancel a job', async () => {
+    const r = await bulkExport(`${base}/fhir/$export?_type=Patient,ExplanationOfBenefit`, admin, { keep: true });
+    expect(r.resources.get('Patient')).toHaveLength(2);
+    expect(r.resources.get('ExplanationOfBenefit')!.every((e) => 'payment' in e)).toBe(true);
+    // Someone else cannot see the job; DELETE removes it for its owner.
+    expect((await fetch(r.statusUrl, { headers: { authorization: `Bearer ${riversideSystem}` } })).status).toBe(404);
+    expect((await fetch(r.statusUrl, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } })).status).toBe(202);
+    expect((await fetch(r.statusUrl, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(404);
+    expect((await fetch(r.manifest.output[0]!.url, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(404);
+  });
+
+  it("never discloses an opted-out member's data to a provider", async () => {
+    const h = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+    const put = await fetch(`${base}/api/members/${MEMBER_2.key}/access-choices`, { method: 'PUT', headers: h, body: JSON.stringify({ providerAccessOptOut: true, payerToPayerOptIn: false }) });
+    expect(await put.json()).toMatchObject({ memberKey: MEMBER_2.key, providerAccessOptOut: true, payerToPayerOptIn: false });
+    const list = (await (await fetch(`${base}/api/smart/provider-access-opt-outs`, { headers: h })).json()) as { items: Array<{ memberKey: string }> };
+    expect(list.items.map((i) => i.memberKey)).toEqual([MEMBER_2.key]);
+    const r = await bulkExport(`${base}/fhir/Group/ct-1/$davinci-data-export`, riversideSystem);
+    expect(r.resources.get('Patient')!.map((p) => p['id'])).toEqual([MEMBER.key]);
+    const all = [...r.resources.values()].flat();
+    expect(JSON.stringify(all)).not.toContain(MEMBER_2.key);
+    expect(r.resources.get('ExplanationOfBenefit')).toHaveLength(3);
+    // A provider cannot record choices for a member.
+    const riverside = await t.login('riverside.billing');
+    expect((await fetch(`${base}/api/members/${MEMBER_2.key}/access-choices`, { method: 'PUT', headers: { authorization: `Bearer ${riverside}`, 'content-type': 'application/json' }, body: JSON.stringify({ providerAccessOptOut: false, payerToPayerOptIn: false }) })).status).toBe(404);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * FHIR Bulk Data export (async pattern) for Provider Access and payer exports: kick-off
+ * stores a job; a worker (any server, SKIP LOCKED) freezes the member set and counts; the
+ * NDJSON files stream from the database at download, a batch at a time, so memory does not
+ * grow with the export and there is no group-size cap.
+ * https://hl7.org/fhir/uv/bulkdata/STU2/export.html
+ * https://hl7.org/fhir/us/davinci-pdex/STU2/provider-access-api.html ($davinci-data-export)
+ */
+import { smartScopeAllows, TandemError, type AccessContext } from '@tandem/core';
+import { coverageResource, dateBounds, eobBasisResource, eobResource, paramList, patientResource } from '@tandem/fhir';
+import {
+  auditExport, cancelExportJob, claimNextExportJob, countExport, expireExportJobs, finishExportJob, freezeExportMembers, getExportJob, insertExportJob, recordAudit,
+  streamExportClaims, streamExportCoverages, streamExportMembers, type ClaimStreamFilter, type Db, type ExportJobRow,
+} from '@tandem/store';
+import { randomBytes } from 'node:crypto';
+import type { Deps } from '../deps.ts';
+import { coverageInputOf, eobInputOf } from '../routes/fhir/eob-rows.ts';
+
+export const EXPORT_TYPES = ['Patient', 'Coverage', 'ExplanationOfBenefit'] as const;
+export type ExportType = (typeof EXPORT_TYPES)[number];
+/** Completed exports stay downloadable this long. */
+export const EXPORT_TTL_MS = 24 * 3600 * 1000;
+/** CMS-0057-F: data with a date of service on or after 1 January 2016. */
+const DATA_FROM = '2016-01-01';
+
+const PDEX = 'hl7.fhir.us.davinci-pdex#';
+const PDEX_EXPORT_TYPES = ['provider-download', 'provider-delta', 'provider-snapshot'] as const;
+
+export interface KickOff {
+  readonly groupId: string | null;
+  readonly exportType: string | undefined;
+  readonly type: string | readonly string[] | undefined;
+  readonly since: string | readonly string[] | undefined;
+  readonly typeFilter: string | readonly string[] | undefined;
+  readonly outputFormat: string | undefined;
+  readonly requestUrl: string;
+}
+
+/** `_typeFilter=ExplanationOfBenefit?service-date=ge2026-01-01&type=professional` → claim filters. */
+function typeFilterOf(filters: readonly string[]): Pick<ClaimStreamFilter, 'serviceDate' | 'type'> {
+  let serviceDate: ClaimStreamFilter['serviceDate'] = [];
+  let type: string | undefined;
+  for (const f of filters) {
+    const [resource, query] = f.split('?');
+    if (resource !== 'ExplanationOfBenefit' || query === undefined) throw new TandemError('INVALID_REQUEST', `_typeFilter ${f}: supported is ExplanationOfBenefit?service-date=…&type=…`);
+    for (const [k, v] of new URLSearchParams(query)) {
+      if (k === 'service-date') serviceDate = [...serviceDate, ...dateBounds('_typeFilter service-date', v)];
+      else if (k === 'type') type = v.includes('|') ? v.split('|')[1] : v;
+      else throw new TandemError('INVALID_REQUEST', `_typeFilter ${f}: parameter ${k} is not supported (service-date, type)`);
+    }
+  }
+  return { serviceDate, type };
+}
+
+export async function kickOffExport(deps: Deps, ctx: AccessContext, k: KickOff): Promise<string> {
+  if (ctx.patientKey !== undefined) throw new TandemError('FORBIDDEN', 'a patient-context token cannot start a bulk export');
+  if (k.outputFormat !== undefined && !['application/fhir+ndjson', 'application/ndjson', 'ndjson'].includes(k.outputFormat)) throw new TandemError('INVALID_REQUEST', `_outputFormat ${k.outputFormat} is not supported (application/fhir+ndjson)`);
+  const types = paramList(k.type);
+  for (const t of types) if (!(EXPORT_TYPES as readonly string[]).includes(t)) throw new TandemError('INVALID_REQUEST', `_type ${t} is not exported (supported: ${EXPORT_TYPES.join(', ')})`);
+  const wanted = types.length ? types : [...EXPORT_TYPES];
+  // A SMART backend token needs a read scope for every type it exports.
+  if (ctx.smartScopes) for (const t of wanted) if (!smartScopeAllows(ctx.smartScopes, t, 'read')) throw new TandemError('FORBIDDEN', `the access token has no scope to read ${t}`);
+  const exportType = (k.exportType ?? `${PDEX}provider-download`).replace(PDEX, '');
+  if (k.groupId && !(PDEX_EXPORT_TYPES as readonly string[]).includes(exportType)) throw new TandemError('INVALID_REQUEST', `exportType must be one of ${PDEX_EXPORT_TYPES.map((t) => PDEX + t).join(', ')}`);
+  const sinceList = Array.isArray(k.since) ? k.since : k.since === undefined ? [] : [k.since as string];
+  if (sinceList.length > 1) throw new TandemError('INVALID_REQUEST', '_since may be given once');
+  const since = sinceList[0];
+  if (since !== undefined && (since.length < 20 || Number.isNaN(Date.parse(since)))) throw new TandemError('INVALID_REQUEST', `_since must be a FHIR instant (YYYY-MM-DDThh:mm:ssZ), not '${since}'`);
+  if (exportType === 'provider-delta' && since === undefined) throw new TandemError('INVALID_REQUEST', 'exportType provider-delta needs _since');
+  const typeFilters = paramList(k.typeFilter);
+  typeFilterOf(typeFilters);
+  if (k.groupId) {
+    const c = await deps.store.db.selectFrom('contract').select(['id', 'payer_org_id', 'provider_org_id']).where('id', '=', k.groupId).executeTakeFirst();
+    // A group outside your organizations is a 404, the same as a missing one.
+    if (!c || (ctx.orgKind === 'payer' ? c.payer_org_id : c.provider_org_id) !== ctx.orgId) throw new TandemError('NOT_FOUND', `Group/${k.groupId}`);
+  } else if (ctx.orgKind !== 'payer') throw new TandemError('FORBIDDEN', 'a provider exports the group of its attributed members (Group/{id}/$davinci-data-export)');
+  const id = `bx-${randomBytes(10).toString('hex')}`;
+  await insertExportJob(deps.store.db, {
+    id, ctx, groupId: k.groupId, exportType, types: wanted, typeFilters, since: exportType === 'provider-snapshot' ? null : (since ?? null), requestUrl: k.requestUrl, transactionTime: deps.clock().toISOString(),
+  });
+  await recordAudit(deps.store.db, ctx, { action: 'export', resourceType: 'BulkExport', resourceId: id, outcome: 'success', detail: { stage: 'kick-off', group: k.groupId, exportType, types: wanted } });
+  return id;
+}
+
+export function claimFilterOf(job: ExportJobRow): ClaimStreamFilter {
+  return { since: job.since, until: job.transaction_time, serviceFrom: DATA_FROM, ...typeFilterOf(job.type_filters) };
+}
+
+/** Runs queued exports until none is left; safe to call from any number of servers at once. */
+export async function runPendingExports(deps: Deps): Promise<number> {
+  let ran = 0;
+  await expireExportJobs(deps.store.db, deps.clock().toISOString());
+  for (;;) {
+    const job = await claimNextExportJob(deps.store.db);
+    if (!job) return ran;
+    ran++;
+    try {
+      const members = await freezeExportMembers(deps.store.db, job);
+      const counts = await countExport(deps.store.db, job.id, claimFilterOf(job));
+      const outputs = job.types.map((t) => ({ type: t, count: t === 'Patient' ? counts.patients : t === 'Coverage' ? counts.coverages : counts.claims }));
+      await auditExport(deps.store.db, job.access as unknown as AccessContext, job.id, { group: job.group_id, exportType: job.export_type, outputs });
+      await finishExportJob(deps.store.db, job.id, { status: 'completed', outputs, members, expiresAt: new Date(deps.clock().getTime() + EXPORT_TTL_MS).toISOString() });
+    } catch (e) {
+      deps.log.error({ err: e, job: job.id }, 'bulk export failed');
+      await finishExportJob(deps.store.db, job.id, { status: 'failed', error: (e as Error).message });
+    }
+  }
+}
+
+/** The job, if the caller may see it (the organization and actor that started it). */
+export async function exportJobFor(db: Db, ctx: AccessContext, id: string): Promise<ExportJobRow> {
+  const job = await getExportJob(db, id);
+  if (!job || job.org_id !== ctx.orgId || job.actor !== ctx.actor || job.status === 'cancelled') throw new TandemError('NOT_FOUND', `export ${id}`);
+  return job;
+}
+
+export async function cancelExport(deps: Deps, ctx: AccessContext, id: string): Promise<void> {
+  await exportJobFor(deps.store.db, ctx, id);
+  await cancelExportJob(deps.store.db, id);
+  await recordAudit(deps.store.db, ctx, { action: 'update', resourceType: 'BulkExport', resourceId: id, detail: { cancelled: true } });
+}
+
+/**
+ * One output file as NDJSON text chunks (a batch of resources per chunk). Providers get
+ * non-financial (CARIN Basis) EOBs; the payer gets the full CARIN Blue Button EOB.
+ */
+export async function* exportFile(deps: Deps, job: ExportJobRow, type: ExportType): AsyncGenerator<string> {
+  const db = deps.store.db;
+  const ctx = job.access as unknown as AccessContext;
+  if (type === 'Patient') {
+    for await (const rows of streamExportMembers(db, job.id))
+      yield rows.map((m) => JSON.stringify(patientResource({ key: m.key, payerOrgId: m.payer_org_id, memberId: m.member_id, subscriberKey: m.subscriber_key, relationship: m.relationship as 'self', firstName: m.first_name, lastName: m.last_name, dateOfBirth: m.date_of_birth, gender: m.gender as 'M' }))).join('\n') + '\n';
+  } else if (type === 'Coverage') {
+    const asOf = job.transaction_time.slice(0, 10);
+    for await (const rows of streamExportCoverages(db, job.id)) yield rows.map((c) => JSON.stringify(coverageResource(coverageInputOf(c), asOf))).join('\n') + '\n';
+  } else {
+    const map = ctx.orgKind === 'provider' ? eobBasisResource : eobResource;
+    for await (const claims of streamExportClaims(db, job.id, claimFilterOf(job))) yield claims.map((c) => JSON.stringify(map(eobInputOf(c)))).join('\n') + '\n';
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * FHIR Bulk Data export jobs in the database: kick-off stores a job, any server claims it
+ * with FOR UPDATE SKIP LOCKED, freezes the member set in SQL (INSERT … SELECT, nothing in
+ * memory), counts what each file will hold, and the NDJSON files are streamed from the
+ * database at download in keyset-ordered batches — constant memory, no size cap.
+ * https://hl7.org/fhir/uv/bulkdata/STU2/export.html
+ */
+import type { AccessContext } from '@tandem/core';
+import { sql } from 'kysely';
+import type { Db } from '../open-database.ts';
+import type { DateBound } from './member-reader.ts';
+
+export interface ExportJobInput {
+  readonly id: string;
+  readonly ctx: AccessContext;
+  readonly groupId: string | null;
+  readonly exportType: string;
+  readonly types: readonly string[];
+  readonly typeFilters: readonly string[];
+  readonly since: string | null;
+  readonly requestUrl: string;
+  readonly transactionTime: string;
+}
+
+export async function insertExportJob(db: Db, j: ExportJobInput): Promise<void> {
+  await db.insertInto('bulk_export_job').values({
+    id: j.id, actor: j.ctx.actor, org_id: j.ctx.orgId, access: JSON.stringify(j.ctx), group_id: j.groupId, export_type: j.exportType, types: JSON.stringify(j.types),
+    type_filters: JSON.stringify(j.typeFilters), since: j.since, request_url: j.requestUrl, status: 'queued', transaction_time: j.transactionTime,
+    outputs: '[]', error: null, members: null, started_at: null, finished_at: null, expires_at: null,
+  }).execute();
+}
+
+export async function getExportJob(db: Db, id: string) {
+  return db.selectFrom('bulk_export_job').selectAll().where('id', '=', id).executeTakeFirst();
+}
+export type ExportJobRow = NonNullable<Awaited<ReturnType<typeof getExportJob>>>;
+
+/** Takes the oldest queued job, if any; concurrent servers never take the same one. */
+export async function claimNextExportJob(db: Db): Promise<ExportJobRow | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const next = await trx.selectFrom('bulk_export_job').select('id').where('status', '=', 'queued').orderBy('created_at').limit(1).forUpdate().skipLocked().executeTakeFirst();
+    if (!next) return undefined;
+    return trx.updateTable('bulk_export_job').set({ status: 'running', started_at: sql<string>`now()` }).where('id', '=', next.id).returningAll().executeTakeFirst();
+  });
+}
+
+/**
+ * The members a group export covers: the roster of the contract's provider in the payer's
+ * latest attribution run (the Da Vinci ATR Group), or every member of a payer when no group.
+ * Members who opted out of Provider Access are left out of group (provider) exports.
+ */
+export async function freezeExportMembers(db: Db, job: ExportJobRow): Promise<number> {
+  if (job.group_id) {
+    await sql`
+      insert into bulk_export_member (job_id, member_key)
+      select ${job.id}, a.member_key
+      from contract c
+      join lateral (select r.id from attribution_run r where r.payer_org_id = c.payer_org_id order by r.created_at desc, r.id desc limit 1) run on true
+      join attribution a on a.run_id = run.id and a.org_id = c.provider_org_id
+      where c.id = ${job.group_id}
+        -- CMS-0057-F: a member who opted out of Provider Access is never disclosed to providers.
+        and not exists (select 1 from member_access_choice o where o.member_key = a.member_key and o.provider_access_opt_out)`.execute(db);
+  } else {
+    await sql`insert into bulk_export_member (job_id, member_key) select ${job.id}, m.key from member m where m.payer_org_id = ${job.org_id}`.execute(db);
+  }
+  // Fresh statistics, so the planner joins claims to a large member set by hash, not by nested loop.
+  await sql`analyze bulk_export_member`.execute(db);
+  const r = await db.selectFrom('bulk_export_member').select((eb) => eb.fn.countAll<number>().as('n')).where('job_id', '=', job.id).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export interface ClaimStreamFilter {
+  readonly since: string | null;
+  readonly until: string;
+  readonly serviceDate?: readonly DateBound[];
+  readonly type?: string | undefined;
+  /** Claims from this day on only (CMS-0057-F: data with a date of service on or after 1 January 2016). */
+  readonly serviceFrom?: string;
+}
+
+const OP = { eq: '=', ge: '>=', le: '<=', gt: '>', lt: '<' } as const;
+
+function claimConditions(f: ClaimStreamFilter) {
+  const parts = [sql`c.received_at <= ${f.until}`, sql`c.status <> 'duplicate'`];
+  if (f.since) parts.push(sql`c.received_at > ${f.since}`);
+  if (f.serviceFrom) parts.push(sql`c.service_date_to >= ${f.serviceFrom}`);
+  if (f.type) parts.push(sql`c.kind = ${f.type}`);
+  for (const b of f.serviceDate ?? []) {
+    if (b.op === 'eq') parts.push(sql`c.service_date_from <= ${b.value} and c.service_date_to >= ${b.value}`);
+    else if (b.op === 'ge' || b.op === 'gt') parts.push(sql`c.service_date_to ${sql.raw(OP[b.op])} ${b.value}`);
+    else parts.push(sql`c.service_date_from ${sql.raw(OP[b.op])} ${b.value}`);
+  }
+  return sql.join(parts, sql` and `);
+}
+
+export async function countExport(db: Db, jobId: string, f: ClaimStreamFilter): Promise<{ patients: number; coverages: number; claims: number }> {
+  const r = await sql<{ patients: number; coverages: number; claims: number }>`
+    select (select count(*) from bulk_export_member where job_id = ${jobId})::int as patients,
+           (select count(*) from coverage v where v.member_key in (select member_key from bulk_export_member where job_id = ${jobId}))::int as coverages,
+           (select count(*) from claim c where c.member_key in (select member_key from bulk_export_member where job_id = ${jobId}) and ${claimConditions(f)})::int as claims`.execute(db);
+  return r.rows[0]!;
+}
+
+export async function finishExportJob(db: Db, id: string, outcome: { status: 'completed'; outputs: Array<{ type: string; count: number }>; members: number; expiresAt: string } | { status: 'failed'; error: string }): Promise<void> {
+  await db.updateTable('bulk_export_job')
+    .set(outcome.status === 'completed'
+      ? { status: 'completed', outputs: JSON.stringify(outcome.outputs), members: outcome.members, finished_at: sql<string>`now()`, expires_at: outcome.expiresAt }
+      : { status: 'failed', error: outcome.error, finished_at: sql<string>`now()` })
+    // A job cancelled while it ran stays cancelled.
+    .where('id', '=', id).where('status', '=', 'running')
+    .execute();
+}
+
+/** DELETE on the status URL: the job is cancelled and what it froze is removed. */
+export async function cancelExportJob(db: Db, id: string): Promise<void> {
+  await db.updateTable('bulk_export_job').set({ status: 'cancelled', finished_at: sql<string>`now()` }).where('id', '=', id).where('status', 'in', ['queued', 'running', 'completed', 'failed']).execute();
+  await db.deleteFrom('bulk_export_member').where('job_id', '=', id).execute();
+}
+
+/** Completed exports past their expiry lose their files (the member set they stream from). */
+export async function expireExportJobs(db: Db, now: string): Promise<number> {
+  const expired = await db.selectFrom('bulk_export_job').select('id').where('status', '=', 'completed').where('expires_at', '<', now).execute();
+  for (const j of expired) await cancelExportJob(db, j.id);
+  return expired.length;
+}
+
+/** Members of an export in key order, a batch at a time. */
+export async function* streamExportMembers(db: Db, jobId: string, batch = 2000) {
+  let after = '';
+  for (;;) {
+    const rows = await db.selectFrom('bulk_export_member as e').innerJoin('member as m', 'm.key', 'e.member_key').selectAll('m').where('e.job_id', '=', jobId).where('e.member_key', '>', after).orderBy('e.member_key').limit(batch).execute();
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1]!.key;
+  }
+}
+
+export async function* streamExportCoverages(db: Db, jobId: string, batch = 2000) {
+  let after = '';
+  for (;;) {
+    const rows = await db.selectFrom('coverage')
+      .innerJoin('member', 'member.key', 'coverage.member_key').innerJoin('plan', 'plan.id', 'coverage.plan_id').innerJoin('organization as payer', 'payer.id', 'plan.payer_org_id')
+      .select(['coverage.id', 'coverage.member_key', 'coverage.subscriber_key', 'coverage.effective_from', 'coverage.effective_to', 'member.member_id', 'member.relationship', 'plan.id as plan_id', 'plan.name as plan_name', 'plan.line_of_business', 'payer.id as payer_id', 'payer.name as payer_name'])
+      .where('coverage.member_key', 'in', (eb) => eb.selectFrom('bulk_export_member').select('member_key').where('job_id', '=', jobId))
+      .where('coverage.id', '>', after).orderBy('coverage.id').limit(batch).execute();
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+/**
+ * Claims with their lines (EOB input), member by member: the export's members in key order,
+ * `membersPerBatch` at a time, each batch's claims through the claim_member index. Walking the
+ * member set (rather than all claims filtered by it) keeps every query small whatever the
+ * group's size, and the next batch is fetched while the caller maps the current one.
+ */
+export async function* streamExportClaims(db: Db, jobId: string, f: ClaimStreamFilter, membersPerBatch = 250) {
+  const fetchBatch = async (after: string) => {
+    const keys = (await db.selectFrom('bulk_export_member').select('member_key').where('job_id', '=', jobId).where('member_key', '>', after).orderBy('member_key').limit(membersPerBatch).execute()).map((r) => r.member_key);
+    if (keys.length === 0) return null;
+    const claims = (await sql<Record<string, unknown> & { id: string }>`
+      select c.id, c.kind, c.status, c.member_key, c.payer_org_id, c.provider_org_id, c.billing_name, c.billing_npi, c.patient_control_number,
+        c.received_at, c.service_date_from, c.service_date_to, c.network, c.type_of_bill, c.place_of_service, c.diagnoses,
+        c.billed_cents, c.allowed_cents, c.paid_cents, c.patient_resp_cents, prov.name as provider_name, payer.name as payer_name,
+        (select v.id from coverage v where v.member_key = c.member_key and v.plan_id = c.plan_id order by v.effective_from desc limit 1) as coverage_id
+      from claim c
+      left join organization prov on prov.id = c.provider_org_id
+      left join organization payer on payer.id = c.payer_org_id
+      where c.member_key = any(${keys}::text[]) and ${claimConditions(f)}
+      order by c.member_key, c.id`.execute(db)).rows;
+    const lines = claims.length ? await db.selectFrom('claim_line')
+      .select(['claim_id', 'line_number', 'procedure_code', 'modifiers', 'revenue_code', 'units', 'service_date_from', 'service_date_to', 'billed_cents', 'allowed_cents', 'deductible_cents', 'copay_cents', 'coinsurance_cents', 'patient_resp_cents', 'paid_cents', 'adjustments', 'remarks'])
+      .where('claim_id', '=', (eb) => eb.fn.any(eb.val(claims.map((c) => c.id)))).orderBy('claim_id').orderBy('line_number').execute() : [];
+    const byClaim = new Map<string, typeof lines>();
+    for (const l of lines) {
+      const list = byClaim.get(l.claim_id);
+      if (list) list.push(l);
+      else byClaim.set(l.claim_id, [l]);
+    }
+    return { last: keys[keys.length - 1]!, claims: claims.map((c) => ({ ...c, lines: byClaim.get(c.id) ?? [] })) };
+  };
+  let next = fetchBatch('');
+  for (;;) {
+    const batch = await next;
+    if (!batch) return;
+    next = fetchBatch(batch.last);
+    if (batch.claims.length) yield batch.claims;
+  }
+}
+
+/** One audit event naming every member an export disclosed, built in SQL (no member list in memory). */
+export async function auditExport(db: Db, ctx: AccessContext, jobId: string, detail: Record<string, unknown>): Promise<void> {
+  await sql`
+    insert into audit_event (actor, org_id, action, resource_type, resource_id, member_keys, purpose, outcome, detail)
+    select ${ctx.actor}, ${ctx.orgId}, 'export', 'Group', ${String(detail['group'] ?? jobId)},
+      coalesce((select jsonb_agg(member_key order by member_key) from bulk_export_member where job_id = ${jobId}), '[]'::jsonb),
+      ${ctx.purpose}, 'success', ${JSON.stringify({ ...detail, job: jobId })}::jsonb`.execute(db);
+}
