@@ -9,6 +9,7 @@ import { claimsCommand } from './commands/claims-command.ts';
 import { contractCreateCommand } from './commands/contract-command.ts';
 import { generateCommand } from './commands/generate-command.ts';
 import { importCommand } from './commands/import-command.ts';
+import { measuresCommand } from './commands/measures-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { orgsCommand } from './commands/orgs-command.ts';
 import { remitCommand } from './commands/remit-command.ts';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   contractCreateCommand(program);
   importCommand(program);
   orgsCommand(program);
+  measuresCommand(program);
   tokenCommand(program);
   x12Command(program);
   for (const c of program.commands) {

@@ -3,3 +3,4 @@ export * from './attribution-group.ts';
 export * from './capability-statement.ts';
 export * from './identifiers.ts';
 export * from './resources.ts';
+export * from './clinical-from-claims.ts';

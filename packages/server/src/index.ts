@@ -15,3 +15,8 @@ export * from './use-cases/submit-claims.ts';
 export * from './use-cases/submit-claims-stream.ts';
 export * from './use-cases/import-tuva.ts';
 export * from './use-cases/create-contract.ts';
+export * from './quality/measure-package.ts';
+export * from './quality/measure-tests.ts';
+export * from './quality/evaluation-pool.ts';
+export * from './use-cases/load-measures.ts';
+export * from './use-cases/run-measures.ts';

@@ -17,3 +17,4 @@ export * from './repositories/json-insert.ts';
 export * from './repositories/contract-view-repo.ts';
 export * from './repositories/import-repo.ts';
 export * from './repositories/organization-repo.ts';
+export * from './repositories/quality-repo.ts';

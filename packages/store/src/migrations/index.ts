@@ -4,6 +4,7 @@ import * as m002 from './002-risk.ts';
 import * as m003 from './003-attribution.ts';
 import * as m004 from './004-settlement.ts';
 import * as m005 from './005-imported-claims.ts';
+import * as m006 from './006-quality.ts';
 
 /** Migrations are code, listed here in order; the same set runs on PGlite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-attribution': m003,
   '004-settlement': m004,
   '005-imported-claims': m005,
+  '006-quality': m006,
 };
 
 class InCodeProvider implements MigrationProvider {
