@@ -61,7 +61,7 @@ describe(`tandem measures load and list on ${process.env.DATABASE_URL ? 'Postgre
       expect(load.code, load.stderr).toBe(0);
       expect(load.stdout).toMatch(/loaded BreastCancerScreeningFHIR .*10 libraries, 32 value sets, 58 test cases/);
       expect(load.stdout).toMatch(/corrected Measure\.group\[0\]\.extension\(cqfm-improvementNotation\): decrease → increase/);
-      expect(load.stdout).toMatch(/loaded ColonCancerScreeningFHIR[^\n]*\n  corrected .*decrease → increase/);
+      expect(load.stdout).toMatch(/loaded ColonCancerScreeningFHIR[^\n]*\n {2}corrected .*decrease → increase/);
       const list = await runCli(['measures', 'list'], e.env);
       expect(list.stdout).toMatch(/BreastCancerScreeningFHIR .*target 74\.00 %\s+improvement increase/);
       expect(list.stdout).toMatch(/ColonCancerScreeningFHIR .*improvement increase/);

@@ -4,3 +4,4 @@ export * from './capability-statement.ts';
 export * from './identifiers.ts';
 export * from './resources.ts';
 export * from './clinical-from-claims.ts';
+export * from './measure-reports.ts';

@@ -14,6 +14,7 @@ import { errorHandler, operationOutcome } from './http/operation-outcome.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { claimsRoutes } from './routes/claims-routes.ts';
 import { fhirRoutes } from './routes/fhir/fhir-routes.ts';
+import { qualityRoutes } from './routes/quality-routes.ts';
 import { remittanceRoutes } from './routes/remittance-routes.ts';
 import { valueBasedRoutes } from './routes/value-based-routes.ts';
 import { x12Routes } from './routes/x12-routes.ts';
@@ -66,6 +67,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   x12Routes(app, deps);
   remittanceRoutes(app, deps);
   valueBasedRoutes(app, deps);
+  qualityRoutes(app, deps);
   fhirRoutes(app, deps, VERSION);
 
   const webDir = opts.webDir;
