@@ -15,6 +15,8 @@ import { loadMeasurePackage, SHIPPED_MEASURES } from './load-measures.ts';
 import { runAttribution } from './run-attribution.ts';
 import { runMeasures } from './run-measures.ts';
 import { systemContext } from './seed-demo.ts';
+import { settleContract } from './settle-contract.ts';
+import { addContractTerms } from '@tandem/store';
 
 type Evidence = Record<string, Array<{ type: string; id: string; source: { kind: string; claimId?: string; submitterOrgId?: string; lineNumber?: number } | null }>>;
 type Detail = { results: Array<{ measure: string; gap: string; populations: Record<string, boolean>; evidence: Evidence; missing: string | null }>; submissions: Array<{ submitterOrgId: string; channel: string; actor: string }> };
@@ -79,6 +81,22 @@ describe(`quality measures on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
     expect(payer.measures.find((m) => m.name === 'ColonCancerScreeningFHIR')!.rateBps).toBe(5_000);
   });
 
+  const TERMS = { type: 'shared-savings', track: 'one-sided', sharingRateBps: 5000, minimumSavingsRate: 0, savingsCapBps: 1000, qualityGateBps: 4000, sequestrationBps: 0,
+    benchmarkPmpmCents: 50_000, riskAdjust: false, truncationPercentileBps: 10_000, qualityBps: 9_900,
+    qualityMeasures: [{ measure: 'BreastCancerScreeningFHIR', targetBps: 8000 }, { measure: 'ColonCancerScreeningFHIR', weight: 2 }] };
+  const settledQuality = async () => {
+    const s = await settleContract(t.deps, systemContext(PAYER.id), { contractId: 'ct-2', period: 2026 });
+    const row = await t.deps.store.db.selectFrom('settlement_run').select('inputs').where('id', '=', s.id).executeTakeFirstOrThrow();
+    return { qualityBps: (s.inputs as { qualityBps: number }).qualityBps, quality: (row.inputs as { quality: { scoreBps: number; measures: Array<{ measure: string; rateBps: number; pointsBps: number }> } }).quality };
+  };
+
+  it("settles with the quality score computed from the contract's measure results, not the fixed term", async () => {
+    await addContractTerms(t.deps.store.db, 'ct-2', '2026-01-01', TERMS);
+    const before = await settledQuality();
+    expect(before.qualityBps).toBe(0);
+    expect(before.quality.measures.map((m) => [m.measure, m.rateBps, m.pointsBps])).toEqual([['BreastCancerScreeningFHIR', 0, 0], ['ColonCancerScreeningFHIR', 0, 0]]);
+  });
+
   it('closes the gap when the provider submits the evidence through $submit-data, with provenance and audit', async () => {
     const riverside = await t.login('riverside.billing');
     const lakeside = await t.login('lakeside.billing');
@@ -138,5 +156,10 @@ describe(`quality measures on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
     expect(noPeriod.statusCode).toBe(400);
     expect((await get('lakeside.billing', '/api/quality/gaps?year=20x6')).statusCode).toBe(400);
     expect((await t.app.inject({ url: '/api/quality/gaps?year=2026' })).statusCode).toBe(401);
+
+    // Both gaps closed: the breast measure is at 100 % against a target of 80 %, the colon one at 100 %.
+    const after = await settledQuality();
+    expect(after.qualityBps).toBe(10_000);
+    expect(after.quality.measures.map((m) => [m.measure, m.rateBps, m.pointsBps])).toEqual([['BreastCancerScreeningFHIR', 10_000, 10_000], ['ColonCancerScreeningFHIR', 10_000, 10_000]]);
   }, 120_000);
 });
