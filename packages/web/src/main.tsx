@@ -6,6 +6,8 @@ import { ClaimsPage } from './pages/claims-page.tsx';
 import { ContractMemberPage } from './pages/contract-member-page.tsx';
 import { ContractsPage } from './pages/contracts-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
+import { QualityMemberPage } from './pages/quality-member-page.tsx';
+import { QualityPage } from './pages/quality-page.tsx';
 import { SettlementPage } from './pages/settlement-page.tsx';
 import './styles.css';
 
@@ -45,7 +47,9 @@ function App() {
   const onContracts = hash.startsWith('#/contracts') || hash.startsWith('#/settlements');
   const canSettle = user.org.type === 'payer' && (user.role === 'admin' || user.role === 'analyst');
   const d = decodeURIComponent;
-  const page = member ? <ContractMemberPage contractId={d(member[1]!)} year={Number(member[2])} memberKey={d(member[3]!)} onError={onError} />
+  const quality = /^#\/quality(?:\/(\d{4})(?:\/members\/(.+))?)?$/.exec(hash);
+  const page = quality ? (quality[2] ? <QualityMemberPage year={Number(quality[1])} memberKey={d(quality[2])} onError={onError} /> : <QualityPage year={quality[1] ? Number(quality[1]) : null} onError={onError} />)
+    : member ? <ContractMemberPage contractId={d(member[1]!)} year={Number(member[2])} memberKey={d(member[3]!)} onError={onError} />
     : contract ? <ContractsPage contractId={contract[1] ? d(contract[1]) : null} year={contract[2] ? Number(contract[2]) : null} canSettle={canSettle} onError={onError} />
       : settlementId ? <SettlementPage id={d(settlementId)} onError={onError} />
         : claimId ? <ClaimDetailPage id={d(claimId)} onError={onError} /> : <ClaimsPage onError={onError} />;
@@ -54,8 +58,9 @@ function App() {
       <header className="top">
         <a href="#/" className="brand">Tandem</a>
         <nav className="tabs">
-          <a href="#/" data-testid="nav-claims" className={onContracts ? '' : 'active'}>Claims</a>
+          <a href="#/" data-testid="nav-claims" className={onContracts || quality ? '' : 'active'}>Claims</a>
           <a href="#/contracts" data-testid="nav-contracts" className={onContracts ? 'active' : ''}>Contracts</a>
+          <a href="#/quality" data-testid="nav-quality" className={quality ? 'active' : ''}>Quality</a>
         </nav>
         <span data-testid="current-org" className="org">
           {user.org.type === 'payer' ? 'Payer view' : 'Provider view'} — {user.org.name}

@@ -53,7 +53,7 @@ export function qualityRoutes(app: FastifyInstance, deps: Deps, opts: { pool?: E
     });
 
   app.get<{ Querystring: { year?: string } }>('/api/quality/overview', { schema: { summary: 'Measure rates against targets, per provider organization, with the trend over years' } }, async (request) => {
-    const overview = await qualityOverview(deps, access(request), year(request.query.year));
+    const overview = await qualityOverview(deps, access(request), request.query.year === undefined ? null : year(request.query.year));
     warm();
     return overview;
   });

@@ -26,9 +26,11 @@ function sum(rows: readonly RateRow[]) {
 }
 
 /** Rates per measure, overall and per organization, with targets and the rate of every year with results (trend). */
-export async function qualityOverview(deps: Deps, ctx: AccessContext, year: number) {
+export async function qualityOverview(deps: Deps, ctx: AccessContext, requested: number | null) {
   const db = deps.store.db;
   const years = await qualityYears(db, ctx);
+  // Without a year: the latest with results (else this year).
+  const year = requested ?? years[0] ?? deps.clock().getUTCFullYear();
   const packages = await listMeasurePackages(db);
   const byYear = new Map<number, RateRow[]>();
   for (const y of years.length ? years : [year]) byYear.set(y, await measureRates(db, ctx, y));

@@ -11,6 +11,7 @@ import { claimFiles, loadPopulation, type PopulationProgress } from './load-popu
 import { runAttribution } from './run-attribution.ts';
 import { runRiskAdjustment } from './run-risk.ts';
 import { runRemittance } from './run-remittance.ts';
+import { seedQuality } from './seed-quality.ts';
 import { settleContract } from './settle-contract.ts';
 import { submitClaims } from './submit-claims.ts';
 
@@ -79,5 +80,6 @@ export async function seedDemo(deps: Deps, opts: { members: number; seed: number
   await runRiskAdjustment(deps, ctx, { paymentYear: opts.year + 1 });
   for (const c of registry.contracts) await addContractTerms(deps.store.db, c.id, `${opts.year}-01-01`, { ...DEMO_TERMS });
   for (const c of registry.contracts.slice(0, 2)) await settleContract(deps, ctx, { contractId: c.id, period: opts.year });
+  await seedQuality(deps, registry.payer.id, opts.year);
   return { claims: total, files: files.length };
 }
