@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cliEnv, runCli } from './cli-helpers.ts';
 
 const MEASURES = fileURLToPath(new URL('../packages/server/data/measures/', import.meta.url));
+const SYNTHEA = fileURLToPath(new URL('../packages/server/test-fixtures/synthea-r4/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'tandem-measures-'));
 const env = { ...process.env, TANDEM_DATA: join(dir, 'data') };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,8 +54,8 @@ describe('tandem measures test', () => {
   });
 });
 
-describe(`tandem measures load and list on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, () => {
-  it('stores the shipped packages, reporting the CMS125 correction', async () => {
+describe(`tandem measures load, list, import (Synthea) and run on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, () => {
+  it('stores the shipped packages, reporting the corrections; imports Synthea bundles and evaluates them', async () => {
     const e = await cliEnv();
     try {
       const load = await runCli(['measures', 'load'], e.env);
@@ -65,8 +66,22 @@ describe(`tandem measures load and list on ${process.env.DATABASE_URL ? 'Postgre
       const list = await runCli(['measures', 'list'], e.env);
       expect(list.stdout).toMatch(/BreastCancerScreeningFHIR .*target 74\.00 %\s+improvement increase/);
       expect(list.stdout).toMatch(/ColonCancerScreeningFHIR .*improvement increase/);
+
+      // Synthea patients become members whose clinical data the measures read; a re-import adds nothing.
+      expect((await runCli(['generate', '--members', '3', '--seed', '1'], e.env)).code).toBe(0);
+      const imp = await runCli(['measures', 'import', '--format', 'synthea', SYNTHEA], e.env);
+      expect(imp.stdout, imp.stderr).toMatch(/imported 3 Synthea bundles: 3 new members \(plan [a-z-]+\), 0 already on file, 445 clinical resources/);
+      expect((await runCli(['measures', 'import', '--format', 'synthea', SYNTHEA], e.env)).stdout).toMatch(/0 new members .* 3 already on file, 0 clinical resources/);
+      const bad = await runCli(['measures', 'import', '--format', 'csv', SYNTHEA], e.env);
+      expect(bad.code).toBe(2);
+      // 2020: the three Synthea patients are covered (from their first encounter); their check-ups
+      // are coded 185349003, which the 2025 value sets' Office Visit does not contain — not eligible.
+      const run = await runCli(['measures', 'run', '--year', '2020', '--threads', '0'], e.env);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^3 members, 2020/);
+      expect(run.stdout).toMatch(/BreastCancerScreeningFHIR\s+denominator 0/);
     } finally {
       await e.dispose();
     }
-  }, 120_000);
+  }, 300_000);
 });

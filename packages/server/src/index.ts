@@ -20,3 +20,4 @@ export * from './quality/measure-tests.ts';
 export * from './quality/evaluation-pool.ts';
 export * from './use-cases/load-measures.ts';
 export * from './use-cases/run-measures.ts';
+export * from './use-cases/import-synthea.ts';

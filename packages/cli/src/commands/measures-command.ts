@@ -2,10 +2,11 @@
  * `tandem measures load|test|list|run`: quality measure packages (FHIR eCQMs evaluated with
  * fqm-execution) — store a package, run its test cases, evaluate the population for a year.
  */
-import { createEvaluationPool, loadMeasurePackage, readMeasurePackage, runMeasures, runMeasureTests, SHIPPED_MEASURES, silentLogger, systemContext } from '@tandem/server';
+import { createEvaluationPool, importSynthea, loadMeasurePackage, readMeasurePackage, runMeasures, runMeasureTests, SHIPPED_MEASURES, silentLogger, systemContext } from '@tandem/server';
 import { defaultPayerId, listMeasurePackages } from '@tandem/store';
 import { TandemError } from '@tandem/core';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
 import { CliError, EXIT, readConfig } from '../config.ts';
 import { withStore } from '../local-store.ts';
 import { intOption } from './options.ts';
@@ -54,6 +55,31 @@ export function measuresCommand(program: Command): void {
       });
       process.stdout.write(`${pkg.name}: ${passed} passed, ${failed} failed\n`);
       if (failed) process.exitCode = EXIT.FAILURE;
+    });
+  measures
+    .command('import')
+    .description('import Synthea patient bundles as members with clinical data the measures read')
+    .requiredOption('--format <format>', 'input: synthea (one FHIR R4 patient Bundle per .json file)', (v: string) => {
+      if (v !== 'synthea') throw new InvalidArgumentError('--format must be synthea');
+      return v;
+    })
+    .argument('<dir>', 'directory of Synthea .json bundles')
+    .option('--payer <org-id>', 'the payer the members belong to (default: the only payer)')
+    .option('--plan <plan-id>', "the payer's plan to cover them (default: its first plan)")
+    .option('--from <org-id>', 'the organization recorded as the sender of the clinical data (default: the payer)')
+    .action(async (dir: string, o: { payer?: string; plan?: string; from?: string }) => {
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`no such directory: ${dir}`, EXIT.USAGE);
+      const s = await withStore(readConfig(), async (store) => {
+        const payerId = o.payer ?? (await defaultPayerId(store.db));
+        if (!payerId) throw new CliError('no payer is configured in this database: run `tandem generate --members N` first', EXIT.FAILURE);
+        try {
+          return await importSynthea({ store, clock: () => new Date(), log: silentLogger }, { ...systemContext(payerId), actor: 'tandem measures import' }, { dir, payerId, submitterOrgId: o.from ?? payerId, ...(o.plan ? { planId: o.plan } : {}) });
+        } catch (e) {
+          if (e instanceof TandemError) throw new CliError(e.message.replace(/^Invalid request: /, ''), EXIT.USAGE);
+          throw e;
+        }
+      });
+      process.stdout.write(`imported ${s.files} Synthea bundles: ${s.membersNew} new members (plan ${s.planId}), ${s.membersOnFile} already on file, ${s.resources} clinical resources\n`);
     });
   measures
     .command('list')

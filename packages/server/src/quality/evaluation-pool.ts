@@ -62,13 +62,13 @@ export function createEvaluationPool(opts: { threads?: number } = {}): Evaluatio
       if (!patients.length) return [];
       const slot = slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
       slot.inFlight++;
+      slot.worker.ref();
       await slot.ready;
       if (!slot.measures.has(measureId)) {
         slot.worker.postMessage({ kind: 'measure', measureId, bundle });
         slot.measures.add(measureId);
       }
       const task = nextTask++;
-      slot.worker.ref();
       try {
         return await new Promise<PatientMeasureResult[]>((resolve, reject) => {
           pending.set(task, { resolve, reject, slot });
