@@ -2,10 +2,12 @@
  * Quality for the demo: the shipped measures loaded, chart data "submitted" by the attributed
  * provider organizations for some members (a mammogram for every third woman, a stool test for
  * every fourth member — what a practice's EHR would send), then every member evaluated for the
- * year and the year before (the trend), so `npm start` shows open and closed gaps on both sides.
+ * year on one worker per core, so `npm start` shows open and closed gaps on both sides. (The year
+ * before is not evaluated: it would double the seeding time; `tandem measures run --year` adds it.)
  */
 import { qualityMembers, reserveNumbers, saveSubmission, type Db } from '@tandem/store';
 import type { Deps } from '../deps.ts';
+import { availableParallelism } from 'node:os';
 import { createEvaluationPool } from '../quality/evaluation-pool.ts';
 import { loadMeasurePackage, SHIPPED_MEASURES } from './load-measures.ts';
 import { runMeasures } from './run-measures.ts';
@@ -28,9 +30,9 @@ export async function seedQuality(deps: Deps, payerId: string, year: number): Pr
       await saveSubmission(trx as Db, { actor: 'demo-chart-feed', orgId: m.orgId!, orgKind: 'provider', role: 'billing', purpose: 'operations' }, { id, memberKey: m.key, channel: 'bundle', measureId: null, receivedAt: deps.clock().toISOString(), resources });
     });
   }
-  const pool = createEvaluationPool();
+  const pool = createEvaluationPool({ threads: availableParallelism() });
   try {
-    for (const y of [year - 1, year]) await runMeasures(deps, { actor: 'system', orgId: payerId, orgKind: 'payer', role: 'system', purpose: 'operations' }, { year: y, pool });
+    await runMeasures(deps, { actor: 'system', orgId: payerId, orgKind: 'payer', role: 'system', purpose: 'operations' }, { year, pool });
   } finally {
     await pool.close();
   }
