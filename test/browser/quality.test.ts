@@ -85,7 +85,7 @@ describe('quality pages in Chromium', () => {
     const answered = (Date.now() - submitted) / 1000;
     // The response already says the gap is closed (only this member was re-evaluated) …
     expect(outcome).toMatch(new RegExp(`${gap.name} 2026 closed`));
-    // … and the page, which refreshes every 2 s, drops it by its next refresh. (The bound is generous:
+    // … and the page, which polls a change marker every second, drops it at the next poll. (The bound is generous:
     // timings belong in bench/, and this test shares the machine with the rest of the suite.)
     await row.waitFor({ state: 'detached', timeout: 15_000 });
     const seconds = (Date.now() - submitted) / 1000;

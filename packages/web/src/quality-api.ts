@@ -63,6 +63,7 @@ export interface MemberQuality {
 }
 
 export const qualityApi = {
+  version: (year: number) => call<{ version: string }>(`/api/quality/version?year=${year}`),
   overview: (year: number | null) => call<QualityOverview>(`/api/quality/overview${year ? `?year=${year}` : ''}`),
   gaps: (year: number, org?: string) => call<{ year: number; items: GapItem[] }>(`/api/quality/gaps?year=${year}${org ? `&org=${encodeURIComponent(org)}` : ''}`),
   member: (key: string, year: number) => call<MemberQuality>(`/api/quality/members/${encodeURIComponent(key)}?year=${year}`),

@@ -8,7 +8,7 @@ import { TandemError } from '@tandem/core';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { access } from '../http/authenticate.ts';
-import { measureBundles } from '@tandem/store';
+import { measureBundles, qualityVersion } from '@tandem/store';
 import { createEvaluationPool, type EvaluationPool } from '../quality/evaluation-pool.ts';
 import type { FhirBundle } from '../quality/measure-package.ts';
 import { careGaps, qualityGaps, qualityMemberDetail, qualityOverview, qualitySummaryReports } from '../use-cases/quality-view.ts';
@@ -57,6 +57,8 @@ export function qualityRoutes(app: FastifyInstance, deps: Deps, opts: { pool?: E
     warm();
     return overview;
   });
+  app.get<{ Querystring: { year?: string } }>('/api/quality/version', { schema: { summary: "A change marker of the caller's results for the year (poll it; reload when it moves)" } }, async (request) =>
+    ({ version: await qualityVersion(deps.store.db, access(request), year(request.query.year)) }));
   app.get<{ Querystring: { year?: string; org?: string; measure?: string; status?: string } }>('/api/quality/gaps', { schema: { summary: 'Open (or closed) gaps in care with what each member is missing' } }, async (request) => {
     const status = request.query.status ?? 'open';
     if (status !== 'open' && status !== 'closed') throw new TandemError('INVALID_REQUEST', 'status must be open or closed');

@@ -111,9 +111,13 @@ describe(`quality measures on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
     expect(denied.statusCode).toBe(404);
     expect(denied.json()).toMatchObject({ resourceType: 'OperationOutcome' });
 
+    const versionBefore = (await get('lakeside.billing', '/api/quality/version?year=2026')).json() as { version: string };
     const ok = await post(lakeside, body);
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json().issue[0].diagnostics).toMatch(/BreastCancerScreeningFHIR 2026 closed/);
+    // The dashboard's change marker moves (one open gap fewer), for the provider and the payer alike.
+    const versionAfter = (await get('lakeside.billing', '/api/quality/version?year=2026')).json() as { version: string };
+    expect(versionAfter.version.split('|').slice(1)).toEqual([versionBefore.version.split('|')[1], String(Number(versionBefore.version.split('|')[2]) - 1)]);
 
     const gaps = (await get('lakeside.billing', '/api/quality/gaps?year=2026')).json() as { items: Array<{ measure: string }> };
     expect(gaps.items.map((i) => i.measure)).toEqual(['ColonCancerScreeningFHIR']);

@@ -264,3 +264,16 @@ export async function memberSubmissions(db: Db, memberKey: string) {
     .select(['s.id', 's.channel', 's.actor', 's.submitter_org_id', 'o.name as submitter_name', 's.received_at', 's.resources', 's.measure_id'])
     .where('s.member_key', '=', memberKey).orderBy('s.received_at', 'desc').execute();
 }
+
+/**
+ * A cheap change marker for the caller's results (latest evaluation time and count; no member data,
+ * so not audited): the dashboard polls it every second and reloads the lists only when it moves.
+ */
+export async function qualityVersion(db: Db, ctx: AccessContext, period: number): Promise<string> {
+  let q = db.selectFrom('measure_result as r').innerJoin('member as m', 'm.key', 'r.member_key')
+    .select([sql<string>`coalesce(max(r.evaluated_at)::text, '')`.as('at'), sql<number>`count(*)`.as('n'), sql<number>`count(*) filter (where r.gap = 'open')`.as('open')])
+    .where('r.period', '=', period);
+  q = ctx.orgKind === 'payer' ? q.where('m.payer_org_id', '=', ctx.orgId) : q.where('r.org_id', '=', ctx.orgId);
+  const r = await q.executeTakeFirst();
+  return `${r?.at ?? ''}|${Number(r?.n ?? 0)}|${Number(r?.open ?? 0)}`;
+}

@@ -1,7 +1,7 @@
 /**
  * One member's quality results: for each measure, every population the member is in and the claim
  * or submitted resource that decided it (with who submitted it and when), what is still missing,
- * and the member's clinical-data submissions. Refreshes every few seconds.
+ * and the member's clinical-data submissions. Reloads when the caller's results change (polled each second).
  */
 import { useEffect, useState } from 'react';
 import { qualityApi, type EvidenceSource, type MemberQuality } from '../quality-api.ts';
@@ -19,9 +19,20 @@ export function QualityMemberPage({ year, memberKey, onError }: { year: number; 
   const [m, setM] = useState<MemberQuality | null>(null);
   useEffect(() => {
     let live = true;
-    const load = () => qualityApi.member(memberKey, year).then((r) => live && setM(r), (e: unknown) => live && onError(e));
+    let seen = '';
+    const load = async () => {
+      try {
+        const v = (await qualityApi.version(year)).version;
+        if (v === seen) return;
+        seen = v;
+        const r = await qualityApi.member(memberKey, year);
+        if (live) setM(r);
+      } catch (e) {
+        if (live) onError(e);
+      }
+    };
     void load();
-    const timer = setInterval(() => void load(), 2_000);
+    const timer = setInterval(() => void load(), 1_000);
     return () => {
       live = false;
       clearInterval(timer);

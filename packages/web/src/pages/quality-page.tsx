@@ -1,13 +1,13 @@
 /**
  * Quality, the shared view: each measure's rate against its target and over the years, the
  * provider organizations side by side (the payer sees all, a provider its own), and the open gaps
- * with what each member is missing. Refreshes every few seconds, so a gap closed by a submission
- * disappears without a reload.
+ * with what each member is missing. Polls a change marker every second and reloads when it moves,
+ * so a gap closed by a submission disappears without a reload.
  */
 import { useEffect, useState } from 'react';
 import { pct, qualityApi, type GapItem, type QualityOverview } from '../quality-api.ts';
 
-const REFRESH_MS = 2_000;
+const POLL_MS = 1_000;
 
 export function qualityMemberHref(year: number, key: string): string {
   return `#/quality/${year}/members/${encodeURIComponent(key)}`;
@@ -29,9 +29,17 @@ export function QualityPage({ year, onError }: { year: number | null; onError: (
   const [org, setOrg] = useState('');
   useEffect(() => {
     let live = true;
+    let seen = '';
+    let shownYear = year;
     const load = async () => {
       try {
+        if (shownYear !== null) {
+          const v = (await qualityApi.version(shownYear)).version;
+          if (v === seen) return;
+          seen = v;
+        }
         const ov = await qualityApi.overview(year);
+        shownYear = ov.year;
         const g = await qualityApi.gaps(ov.year, org || undefined);
         if (!live) return;
         setO(ov);
@@ -41,7 +49,7 @@ export function QualityPage({ year, onError }: { year: number | null; onError: (
       }
     };
     void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
+    const timer = setInterval(() => void load(), POLL_MS);
     return () => {
       live = false;
       clearInterval(timer);
