@@ -9,6 +9,7 @@ import { claimsCommand } from './commands/claims-command.ts';
 import { contractCreateCommand } from './commands/contract-command.ts';
 import { generateCommand } from './commands/generate-command.ts';
 import { importCommand } from './commands/import-command.ts';
+import { measuresCommand } from './commands/measures-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { orgsCommand } from './commands/orgs-command.ts';
 import { priorAuthCommand } from './commands/prior-auth-command.ts';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   importCommand(program);
   orgsCommand(program);
   priorAuthCommand(program);
+  measuresCommand(program);
   tokenCommand(program);
   smartCommand(program);
   x12Command(program);

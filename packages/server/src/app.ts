@@ -5,6 +5,7 @@
  */
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
+import { TandemError } from '@tandem/core';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import { createTokenService, type TokenService } from './auth/tokens.ts';
@@ -15,6 +16,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { claimsRoutes } from './routes/claims-routes.ts';
 import { fhirRoutes } from './routes/fhir/fhir-routes.ts';
 import { priorAuthRoutes } from './routes/prior-auth/index.ts';
+import { qualityRoutes } from './routes/quality-routes.ts';
 import { remittanceRoutes } from './routes/remittance-routes.ts';
 import { createAuthorizationServer } from './auth/smart/authorization-server.ts';
 import { smartRoutes } from './routes/smart-routes.ts';
@@ -55,6 +57,15 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
     await authenticate(request);
   });
   app.setErrorHandler(errorHandler);
+  // FHIR clients send application/fhir+json (R4 http.html#mime-type): parse it as JSON, once,
+  // for every route; a body that is not JSON is a 400 OperationOutcome.
+  app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(String(body)));
+    } catch (e) {
+      done(new TandemError('INVALID_REQUEST', `the body is not JSON: ${(e as Error).message}`), undefined);
+    }
+  });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -76,6 +87,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   remittanceRoutes(app, deps);
   valueBasedRoutes(app, deps);
   priorAuthRoutes(app, deps);
+  qualityRoutes(app, deps);
   fhirRoutes(app, deps, VERSION);
   smartRoutes(app, deps, smart);
   patientEverythingRoutes(app, deps);

@@ -23,3 +23,4 @@ export * from './repositories/subscription-repo.ts';
 export * from './repositories/smart-repo.ts';
 export * from './repositories/bulk-export-repo.ts';
 export * from './repositories/member-match-repo.ts';
+export * from './repositories/quality-repo.ts';

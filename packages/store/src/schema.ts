@@ -426,6 +426,47 @@ export interface MemberLoginTable {
   password_hash: string;
   created_at: Generated<Timestamp>;
 }
+// Quality measures (migration 006).
+export interface MeasurePackageTable {
+  id: string;
+  name: string;
+  title: string;
+  url: string;
+  version: string;
+  bundle: Json<Record<string, unknown>>;
+  corrections: Json<Array<Record<string, unknown>>>;
+  improvement_notation: 'increase' | 'decrease';
+  target_bps: number | null;
+  loaded_at: Generated<Timestamp>;
+}
+export interface ClinicalSubmissionTable {
+  id: string;
+  submitter_org_id: string;
+  actor: string;
+  channel: 'submit-data' | 'bundle' | 'synthea';
+  member_key: string;
+  measure_id: string | null;
+  resources: number;
+  received_at: Timestamp;
+}
+export interface ClinicalResourceTable {
+  member_key: string;
+  resource_type: string;
+  resource_id: string;
+  submission_id: string;
+  resource: Json<Record<string, unknown>>;
+}
+export interface MeasureResultTable {
+  member_key: string;
+  measure_id: string;
+  period: number;
+  org_id: string | null;
+  populations: Json<Record<string, boolean>>;
+  evidence: Json<Record<string, unknown>>;
+  gap: 'open' | 'closed' | 'excluded' | 'not-eligible' | 'error';
+  error: string | null;
+  evaluated_at: Timestamp;
+}
 
 export interface Database {
   organization: OrganizationTable;
@@ -467,4 +508,8 @@ export interface Database {
   bulk_export_job: BulkExportJobTable;
   bulk_export_member: BulkExportMemberTable;
   member_access_choice: MemberAccessChoiceTable;
+  measure_package: MeasurePackageTable;
+  clinical_submission: ClinicalSubmissionTable;
+  clinical_resource: ClinicalResourceTable;
+  measure_result: MeasureResultTable;
 }

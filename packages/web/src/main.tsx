@@ -9,6 +9,8 @@ import { LoginPage } from './pages/login-page.tsx';
 import { PriorAuthDetailPage } from './pages/prior-auth-detail-page.tsx';
 import { PriorAuthPage } from './pages/prior-auth-page.tsx';
 import { MemberAccessPage } from './pages/member-access-page.tsx';
+import { QualityMemberPage } from './pages/quality-member-page.tsx';
+import { QualityPage } from './pages/quality-page.tsx';
 import { SettlementPage } from './pages/settlement-page.tsx';
 import './styles.css';
 
@@ -50,7 +52,9 @@ function App() {
   const priorAuth = /^#\/prior-auth(?:\/(.+))?$/.exec(hash);
   const canSettle = user.org.type === 'payer' && (user.role === 'admin' || user.role === 'analyst');
   const d = decodeURIComponent;
-  const page = memberAccess ? <MemberAccessPage memberKey={memberAccess[1] ? d(memberAccess[1]) : null} onError={onError} />
+  const quality = /^#\/quality(?:\/(\d{4})(?:\/members\/(.+))?)?$/.exec(hash);
+  const page = quality ? (quality[2] ? <QualityMemberPage year={Number(quality[1])} memberKey={d(quality[2])} onError={onError} /> : <QualityPage year={quality[1] ? Number(quality[1]) : null} onError={onError} />)
+    : memberAccess ? <MemberAccessPage memberKey={memberAccess[1] ? d(memberAccess[1]) : null} onError={onError} />
     : priorAuth ? (priorAuth[1] ? <PriorAuthDetailPage id={d(priorAuth[1])} user={user} onError={onError} /> : <PriorAuthPage user={user} onError={onError} />)
     : member ? <ContractMemberPage contractId={d(member[1]!)} year={Number(member[2])} memberKey={d(member[3]!)} onError={onError} />
     : contract ? <ContractsPage contractId={contract[1] ? d(contract[1]) : null} year={contract[2] ? Number(contract[2]) : null} canSettle={canSettle} onError={onError} />
@@ -61,8 +65,9 @@ function App() {
       <header className="top">
         <a href="#/" className="brand">Tandem</a>
         <nav className="tabs">
-          <a href="#/" data-testid="nav-claims" className={onContracts || priorAuth || memberAccess ? '' : 'active'}>Claims</a>
+          <a href="#/" data-testid="nav-claims" className={onContracts || priorAuth || memberAccess || quality ? '' : 'active'}>Claims</a>
           <a href="#/contracts" data-testid="nav-contracts" className={onContracts ? 'active' : ''}>Contracts</a>
+          <a href="#/quality" data-testid="nav-quality" className={quality ? 'active' : ''}>Quality</a>
           <a href="#/prior-auth" data-testid="nav-prior-auth" className={priorAuth ? 'active' : ''}>Prior auth</a>
           {user.org.type === 'payer' && <a href="#/members" data-testid="nav-members" className={memberAccess ? 'active' : ''}>Members</a>}
         </nav>

@@ -4,10 +4,13 @@
  * first field that is wrong. Examples: README "Value-based contract terms".
  */
 import { TandemError, type BundleTerms, type BundleTrigger, type CapitationTerms, type SharedSavingsTerms } from '@tandem/core';
+import { parseQualityMeasures, type QualityMeasureTerm } from './contract-quality.ts';
 
 interface Common {
-  /** Quality score (bp) used until the quality engine supplies one (issue 5). */
+  /** Fixed quality score (bp), used when the terms name no quality measures. */
   readonly qualityBps: number;
+  /** Measures whose results give the quality score at settlement (contract-quality.ts). */
+  readonly qualityMeasures?: readonly QualityMeasureTerm[];
   /** Claims received up to this many days after the period count. */
   readonly runOutDays: number;
 }
@@ -40,7 +43,10 @@ const bp = (v: unknown, name: string) => int(v, name, 0, 10000);
 
 function common(t: Record<string, unknown>): Common {
   // Run-out defaults to 90 days (MSSP's three months of claims run-out).
-  return { qualityBps: bp(t['qualityBps'], 'qualityBps'), runOutDays: t['runOutDays'] === undefined ? 90 : int(t['runOutDays'], 'runOutDays', 0, 3650) };
+  const measures = t['qualityMeasures'] === undefined ? undefined : parseQualityMeasures(t['qualityMeasures']);
+  return {
+    qualityBps: measures && t['qualityBps'] === undefined ? 0 : bp(t['qualityBps'], 'qualityBps'), ...(measures ? { qualityMeasures: measures } : {}),
+    runOutDays: t['runOutDays'] === undefined ? 90 : int(t['runOutDays'], 'runOutDays', 0, 3650) };
 }
 
 function sharedSavings(t: Record<string, unknown>): SharedSavingsContractTerms {

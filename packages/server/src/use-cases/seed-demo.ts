@@ -11,6 +11,7 @@ import { claimFiles, loadPopulation, type PopulationProgress } from './load-popu
 import { runAttribution } from './run-attribution.ts';
 import { runRiskAdjustment } from './run-risk.ts';
 import { runRemittance } from './run-remittance.ts';
+import { seedQuality } from './seed-quality.ts';
 import { settleContract } from './settle-contract.ts';
 import { submitClaims } from './submit-claims.ts';
 import { seedPriorAuthDemo } from './prior-auth/seed-prior-auth.ts';
@@ -81,5 +82,6 @@ export async function seedDemo(deps: Deps, opts: { members: number; seed: number
   for (const c of registry.contracts) await addContractTerms(deps.store.db, c.id, `${opts.year}-01-01`, { ...DEMO_TERMS });
   for (const c of registry.contracts.slice(0, 2)) await settleContract(deps, ctx, { contractId: c.id, period: opts.year });
   await seedPriorAuthDemo(deps, registry.payer.id, opts.year, DEMO_PASSWORD);
+  await seedQuality(deps, registry.payer.id, opts.year);
   return { claims: total, files: files.length };
 }

@@ -16,6 +16,7 @@ import { findEpisodes, settleBundles, settleCapitation, settleSharedSavings, Tan
 import { episodeClaims, expenditureByMember, insertSettlementRun, latestRoster, memberMonths, memberMonthsByMember, recordAudit, reserveNumbers, rosterRiskScores, termsInEffect, type Db } from '@tandem/store';
 import type { Deps } from '../deps.ts';
 import { parseTerms, type BundleContractTerms, type CapitationContractTerms, type ContractTerms, type SharedSavingsContractTerms } from './contract-terms.ts';
+import { contractQualityScore } from './contract-quality.ts';
 
 export { parseTerms, type BundleContractTerms, type CapitationContractTerms, type ContractTerms, type SharedSavingsContractTerms } from './contract-terms.ts';
 
@@ -144,14 +145,17 @@ export async function settleContract(deps: Deps, ctx: AccessContext, opts: { con
   const to = `${opts.period}-12-31`;
   const termsRow = await termsInEffect(db, contract.id, to);
   if (!termsRow) throw new TandemError('INVALID_REQUEST', `contract ${contract.id} has no value-based terms in effect in ${opts.period}: add them with \`tandem contract terms --contract ${contract.id} --file terms.json\``);
-  const terms: ContractTerms = parseTerms(termsRow.terms);
+  const parsed: ContractTerms = parseTerms(termsRow.terms);
+  // Measured quality replaces the fixed qualityBps when the terms name measures.
+  const quality = parsed.qualityMeasures ? await contractQualityScore(db, ctx, contract.provider_org_id, opts.period, parsed.qualityMeasures) : null;
+  const terms: ContractTerms = quality ? { ...parsed, qualityBps: quality.scoreBps } : parsed;
   const c: Ctx = { db, payerId: ctx.orgId, providerOrgId: contract.provider_org_id, period: opts.period, from, to };
   const { inputs, outputs } = terms.type === 'shared-savings' ? await sharedSavingsStatement(c, terms) : terms.type === 'capitation' ? await capitationStatement(c, terms) : await bundleStatement(c, terms);
   const members = 'members' in inputs ? inputs.members : Object.keys(inputs.expenditureByMember).length;
   const id = await db.transaction().execute(async (trx) => {
     const k = await reserveNumbers(trx as Db, 'settlement-run', 1);
     const runId = `settle-${String(k).padStart(6, '0')}`;
-    await insertSettlementRun(trx as Db, { id: runId, contractId: contract.id, termsVersion: termsRow.version, period: opts.period, inputs: { type: terms.type, ...inputs, terms }, outputs: { ...outputs } });
+    await insertSettlementRun(trx as Db, { id: runId, contractId: contract.id, termsVersion: termsRow.version, period: opts.period, inputs: { type: terms.type, ...inputs, terms: parsed, ...(quality ? { quality } : {}) }, outputs: { ...outputs } });
     await recordAudit(trx as Db, ctx, { action: 'create', resourceType: 'SettlementRun', resourceId: runId, detail: { contractId: contract.id, period: opts.period, type: terms.type, members } });
     return runId;
   });

@@ -4,6 +4,7 @@ import * as m002 from './002-risk.ts';
 import * as m003 from './003-attribution.ts';
 import * as m004 from './004-settlement.ts';
 import * as m005 from './005-imported-claims.ts';
+import * as m006 from './006-quality.ts';
 import * as m007 from './007-prior-auth.ts';
 import * as m008 from './008-smart-access.ts';
 import * as m009 from './009-coverage-status.ts';
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-attribution': m003,
   '004-settlement': m004,
   '005-imported-claims': m005,
+  '006-quality': m006,
   '007-prior-auth': m007,
   '008-smart-access': m008,
   '009-coverage-status': m009,

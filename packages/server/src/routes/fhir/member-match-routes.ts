@@ -11,13 +11,6 @@ import { memberMatch } from '../../use-cases/member-match.ts';
 
 export function memberMatchRoutes(app: FastifyInstance, deps: Deps) {
   app.register(async (scope) => {
-    scope.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, (_req, body, done) => {
-      try {
-        done(null, JSON.parse(body as string));
-      } catch {
-        done(Object.assign(new Error('the body is not JSON'), { statusCode: 400 }), undefined);
-      }
-    });
     scope.post('/fhir/Patient/$member-match', { schema: { summary: 'HRex $member-match: the member on our side, given demographics, old coverage and the member\'s Consent' } }, async (request, reply) => {
       const r = await memberMatch(deps.store.db, access(request), request.body, isoDate(deps.clock()));
       if (r.outcome === 'matched') return reply.type('application/fhir+json').send(r.parameters);
