@@ -13,6 +13,20 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The routes that enforce SMART scopes (`requireScope`) and a patient-context token's member
+ * (the repositories filter on `AccessContext.patientKey`): searches and reads of the Patient
+ * Access resources, $everything, the bulk export and $member-match. Opt-in, so a new route is
+ * closed to SMART tokens until it is written for them.
+ */
+const SMART_ROUTES: ReadonlySet<string> = new Set([
+  ...['Patient', 'Coverage', 'ExplanationOfBenefit', 'Group'].flatMap((t) => [`GET /fhir/${t}`, `GET /fhir/${t}/:id`]),
+  'GET /fhir/Patient/:id/$everything',
+  'GET /fhir/Group/:id/$davinci-data-export', 'GET /fhir/Group/:id/$export', 'GET /fhir/$export',
+  'GET /fhir/bulk-status/:id', 'DELETE /fhir/bulk-status/:id', 'GET /fhir/bulk-files/:id/:file',
+  'POST /fhir/Patient/$member-match',
+]);
+
 /** Verifies access tokens of the SMART authorization server (auth/smart); null when the token is not one of them. */
 export type SmartTokenVerifier = (token: string) => Promise<AccessContext | null>;
 
@@ -33,6 +47,10 @@ export function makeAuthenticate(tokens: TokenService, smart?: SmartTokenVerifie
     if (!ctx) throw new TandemError('UNAUTHENTICATED', 'the bearer token is invalid or expired');
     // SMART tokens are for the FHIR API only; the dashboard API has no scopes to check them against.
     if (!request.url.startsWith('/fhir/') && request.url !== '/fhir') throw new TandemError('FORBIDDEN', 'SMART access tokens are accepted on /fhir only');
+    // …and only on the FHIR routes that check scopes and patient context. The others (PAS,
+    // DEQM, Subscription) act with the organization's reach: a member app's token there would
+    // see every member of the payer, so it is refused until those routes check scopes too.
+    if (!SMART_ROUTES.has(`${request.method} ${request.routeOptions.url ?? ''}`)) throw new TandemError('FORBIDDEN', `SMART access tokens are not accepted on ${request.method} ${request.routeOptions.url ?? request.url} yet; use a Tandem token (POST /auth/login or \`tandem token\`)`);
     request.access = ctx;
   };
 }

@@ -112,6 +112,11 @@ describe(`SMART on FHIR authorization server on ${db}`, () => {
     expect(eobs.json().total).toBe(2);
     // SMART tokens do not open the dashboard API.
     expect((await t.app.inject({ url: '/api/claims', headers: auth(body.access_token) })).statusCode).toBe(403);
+    // Nor the FHIR routes that act with the organization's whole reach and check no scopes (DEQM, PAS, Subscription).
+    for (const [method, url] of [['GET', '/fhir/Measure/$care-gaps?periodStart=2026-01-01&periodEnd=2026-12-31&status=open-gap'], ['GET', '/fhir/Subscription'], ['POST', '/fhir/Claim/$inquire']] as const) {
+      const r = await t.app.inject({ method, url, headers: { ...auth(body.access_token), 'content-type': 'application/fhir+json' }, ...(method === 'POST' ? { payload: '{}' } : {}) });
+      expect([url, r.statusCode, r.json().resourceType]).toEqual([url, 403, 'OperationOutcome']);
+    }
     // A narrower scope reaches only its type.
     const narrow = (await token(await assertion(), 'system/Patient.rs')).json() as { access_token: string };
     expect((await t.app.inject({ url: '/fhir/Patient', headers: auth(narrow.access_token) })).statusCode).toBe(200);
