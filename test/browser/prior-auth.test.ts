@@ -63,7 +63,8 @@ describe('prior authorization in Chromium', () => {
     const provider = await signIn('provider1.billing');
     // What the service needs, before submitting (from the public rules).
     await provider.getByTestId('pa-code').fill('27447');
-    expect(await provider.getByTestId('pa-requirements').textContent()).toContain('Weight-bearing X-rays of the knee');
+    // The public rules load asynchronously after sign-in; wait for them rather than read once.
+    await expect.poll(() => provider.getByTestId('pa-requirements').textContent()).toContain('Weight-bearing X-rays of the knee');
     await submit(provider, '27447');
     expect(await provider.getByTestId('pa-detail-status').textContent()).toBe('pended');
     expect(await provider.getByTestId('pa-due').textContent()).toBe('2026-07-07 12:00');

@@ -3,9 +3,15 @@
  * takes batches of patients; batches go to the worker with the fewest in flight. With `threads: 0`
  * evaluation runs on the calling thread (tests, tiny populations).
  *
+ * Measures are held by version (the package's load time): a package reloaded while the pool runs
+ * is sent again to each worker on its next batch, and the worker drops fqm-execution's ELM cache,
+ * which is keyed by the Measure's id and version and would otherwise keep the old logic.
+ *
  * Workers do not inherit tsx's loader for a .ts entry, so each registers it before loading
  * evaluation-worker.ts (the same boot the HCC benchmark uses).
  */
+import { measureBundle, measureVersions, type Db } from '@tandem/store';
+import { clearElmInfoCache } from 'fqm-execution/build/helpers/elm/ELMInfoCache.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { evaluateMeasure, type PatientMeasureResult } from './evaluate-measure.ts';
@@ -13,7 +19,11 @@ import type { FhirBundle } from './measure-package.ts';
 
 export interface EvaluationPool {
   readonly threads: number;
-  evaluate(measureId: string, bundle: FhirBundle, patients: readonly FhirBundle[], period: { periodStart: string; periodEnd: string }): Promise<PatientMeasureResult[]>;
+  /** Whether the pool holds this version of the measure. */
+  has(measureId: string, version: string): boolean;
+  /** Gives the pool a measure's bundle at a version; workers pick it up on their next batch. */
+  setMeasure(measureId: string, version: string, bundle: FhirBundle): void;
+  evaluate(measureId: string, patients: readonly FhirBundle[], period: { periodStart: string; periodEnd: string }): Promise<PatientMeasureResult[]>;
   close(): Promise<void>;
 }
 
@@ -25,17 +35,43 @@ export function defaultThreads(): number {
   return Math.max(1, availableParallelism() - 1);
 }
 
+/**
+ * The loaded measures, with the pool brought up to date: a bundle is read from the database only
+ * when the pool does not hold its current version (a one-member re-evaluation reads none).
+ */
+export async function syncMeasures(db: Db, pool: EvaluationPool) {
+  const versions = await measureVersions(db);
+  for (const m of versions) if (!pool.has(m.id, m.version)) pool.setMeasure(m.id, m.version, (await measureBundle(db, m.id)) as FhirBundle);
+  return versions;
+}
+
 export function createEvaluationPool(opts: { threads?: number } = {}): EvaluationPool {
   const threads = opts.threads ?? defaultThreads();
+  const measures = new Map<string, { version: string; bundle: FhirBundle }>();
+  const has = (id: string, version: string) => measures.get(id)?.version === version;
+  const bundleOf = (id: string) => {
+    const m = measures.get(id);
+    if (!m) throw new Error(`measure ${id} was not given to the evaluation pool`);
+    return m;
+  };
   if (threads === 0)
-    return { threads: 0, evaluate: (_id, bundle, patients, p) => evaluateMeasure(bundle, patients, p), close: async () => {} };
+    return {
+      threads: 0,
+      has,
+      setMeasure(id, version, bundle) {
+        if (measures.has(id)) clearElmInfoCache();
+        measures.set(id, { version, bundle });
+      },
+      evaluate: async (id, patients, p) => evaluateMeasure(bundleOf(id).bundle, patients, p),
+      close: async () => {},
+    };
 
-  type Slot = { worker: Worker; ready: Promise<void>; inFlight: number; measures: Set<string> };
+  type Slot = { worker: Worker; ready: Promise<void>; inFlight: number; versions: Map<string, string> };
   const pending = new Map<number, { resolve: (r: PatientMeasureResult[]) => void; reject: (e: Error) => void; slot: Slot }>();
   let nextTask = 1;
   const slots: Slot[] = Array.from({ length: threads }, () => {
     const worker = new Worker(BOOT, { eval: true });
-    const slot: Slot = { worker, inFlight: 0, measures: new Set(), ready: new Promise((ok, fail) => {
+    const slot: Slot = { worker, inFlight: 0, versions: new Map(), ready: new Promise((ok, fail) => {
       worker.once('error', fail);
       worker.once('message', () => ok());
     }) };
@@ -58,15 +94,21 @@ export function createEvaluationPool(opts: { threads?: number } = {}): Evaluatio
 
   return {
     threads,
-    async evaluate(measureId, bundle, patients, period) {
+    has,
+    setMeasure(id, version, bundle) {
+      measures.set(id, { version, bundle });
+    },
+    async evaluate(measureId, patients, period) {
       if (!patients.length) return [];
+      const m = bundleOf(measureId);
       const slot = slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
       slot.inFlight++;
       slot.worker.ref();
       await slot.ready;
-      if (!slot.measures.has(measureId)) {
-        slot.worker.postMessage({ kind: 'measure', measureId, bundle });
-        slot.measures.add(measureId);
+      if (slot.versions.get(measureId) !== m.version) {
+        // Messages are handled in order, so every later batch sees this version.
+        slot.worker.postMessage({ kind: 'measure', measureId, replaces: slot.versions.has(measureId), bundle: m.bundle });
+        slot.versions.set(measureId, m.version);
       }
       const task = nextTask++;
       try {

@@ -8,8 +8,8 @@ import { TandemError } from '@tandem/core';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { access } from '../http/authenticate.ts';
-import { measureBundles, qualityVersion } from '@tandem/store';
-import { createEvaluationPool, type EvaluationPool } from '../quality/evaluation-pool.ts';
+import { qualityVersion } from '@tandem/store';
+import { createEvaluationPool, syncMeasures, type EvaluationPool } from '../quality/evaluation-pool.ts';
 import type { FhirBundle } from '../quality/measure-package.ts';
 import { careGaps, qualityGaps, qualityMemberDetail, qualityOverview, qualitySummaryReports } from '../use-cases/quality-view.ts';
 import { runMeasures } from '../use-cases/run-measures.ts';
@@ -36,8 +36,8 @@ export function qualityRoutes(app: FastifyInstance, deps: Deps, opts: { pool?: E
     if (warmed) return;
     warmed = true;
     const p = getPool();
-    measureBundles(deps.store.db)
-      .then((ms) => Promise.all(ms.map((m) => p.evaluate(m.id, m.bundle as FhirBundle, [WARM_PATIENT], { periodStart: '2000-01-01', periodEnd: '2000-12-31' }))))
+    syncMeasures(deps.store.db, p)
+      .then((ms) => Promise.all(ms.map((m) => p.evaluate(m.id, [WARM_PATIENT], { periodStart: '2000-01-01', periodEnd: '2000-12-31' }))))
       .catch((e: unknown) => deps.log.warn({ err: (e as Error).message }, 'quality engine warm-up failed'));
   };
   app.addHook('onClose', async () => {
@@ -84,12 +84,12 @@ export function qualityRoutes(app: FastifyInstance, deps: Deps, opts: { pool?: E
     const q = request.query;
     const allowed = ['periodStart', 'periodEnd', 'subject', 'organization', 'measureId', 'status', 'practitioner', 'program', 'topic', 'measureIdentifier', 'measureUrl'];
     for (const k of Object.keys(q)) if (!allowed.includes(k)) throw new TandemError('INVALID_REQUEST', `unsupported parameter '${k}'`);
-    for (const k of ['practitioner', 'program', 'topic', 'measureIdentifier']) if (q[k] !== undefined) throw new TandemError('INVALID_REQUEST', `parameter '${k}' is not supported yet (use subject or organization, measureId or measureUrl)`);
+    for (const k of ['program', 'topic', 'measureIdentifier']) if (q[k] !== undefined) throw new TandemError('INVALID_REQUEST', `parameter '${k}' is not supported yet (use subject, organization or practitioner, measureId or measureUrl)`);
     const status = list(q['status']);
     for (const s of status) if (s !== 'open-gap' && s !== 'closed-gap') throw new TandemError('INVALID_REQUEST', `status must be open-gap or closed-gap, got '${s}'`);
     const one = (k: string) => (Array.isArray(q[k]) ? (q[k] as string[])[0] : (q[k] as string | undefined));
     return reply.type(FHIR_JSON).send(await careGaps(deps, access(request), {
-      periodStart: one('periodStart'), periodEnd: one('periodEnd'), subject: one('subject'), organization: one('organization'),
+      periodStart: one('periodStart'), periodEnd: one('periodEnd'), subject: one('subject'), organization: one('organization'), practitioner: one('practitioner'),
       measureId: one('measureId') ?? one('measureUrl'), status: status as Array<'open-gap' | 'closed-gap'>,
     }));
   });

@@ -6,7 +6,7 @@
  */
 import { TandemError, type AccessContext } from '@tandem/core';
 import { gapsBundle, summaryMeasureReport, type StoredResult } from '@tandem/fhir';
-import { findMeasure, listMeasurePackages, measureRates, memberSubmissions, qualityYears, searchMeasureResults, visibleQualityMember } from '@tandem/store';
+import { findMeasure, listMeasurePackages, measureRates, memberSubmissions, practitionerPatients, qualityYears, searchMeasureResults, visibleQualityMember } from '@tandem/store';
 import type { Deps } from '../deps.ts';
 
 const COUNT_KEYS = ['initial-population', 'denominator', 'denominator-exclusion', 'denominator-exception', 'numerator'] as const;
@@ -119,21 +119,26 @@ export async function qualitySummaryReports(deps: Deps, ctx: AccessContext, f: {
  * DEQM `Measure/$care-gaps`: a Parameters resource with one gaps Bundle per patient, for a patient
  * (subject=Patient/x) or an organization's patients (organization=Organization/x), open and/or closed.
  */
-export async function careGaps(deps: Deps, ctx: AccessContext, q: { periodStart?: string; periodEnd?: string; subject?: string; organization?: string; measureId?: string; status: Array<'open-gap' | 'closed-gap'> }) {
+export async function careGaps(deps: Deps, ctx: AccessContext, q: { periodStart?: string; periodEnd?: string; subject?: string; organization?: string; practitioner?: string; measureId?: string; status: Array<'open-gap' | 'closed-gap'> }) {
   const db = deps.store.db;
   if (!q.periodStart || !q.periodEnd || !/^\d{4}-\d{2}-\d{2}$/.test(q.periodStart) || !/^\d{4}-\d{2}-\d{2}$/.test(q.periodEnd)) throw new TandemError('INVALID_REQUEST', 'periodStart and periodEnd are required dates (YYYY-MM-DD)');
   const year = Number(q.periodStart.slice(0, 4));
   if (q.periodEnd.slice(0, 4) !== q.periodStart.slice(0, 4)) throw new TandemError('INVALID_REQUEST', 'the period must lie within one calendar year (measures are evaluated per year)');
   if (!q.status.length) throw new TandemError('INVALID_REQUEST', 'status is required: open-gap and/or closed-gap');
-  if (!q.subject && !q.organization) throw new TandemError('INVALID_REQUEST', 'give subject=Patient/<id> or organization=Organization/<id>');
+  if (!q.subject && !q.organization && !q.practitioner) throw new TandemError('INVALID_REQUEST', 'give subject=Patient/<id>, organization=Organization/<id> or practitioner=Practitioner/<id>');
   const memberKey = q.subject ? /^Patient\/(.+)$/.exec(q.subject)?.[1] : undefined;
   if (q.subject && !memberKey) throw new TandemError('INVALID_REQUEST', 'subject must be Patient/<id> (Group subjects are not supported; use organization)');
   const orgId = q.organization ? /^Organization\/(.+)$/.exec(q.organization)?.[1] : undefined;
   if (q.organization && !orgId) throw new TandemError('INVALID_REQUEST', 'organization must be Organization/<id>');
+  const practitionerId = q.practitioner ? /^Practitioner\/(.+)$/.exec(q.practitioner)?.[1] : undefined;
+  if (q.practitioner && !practitionerId) throw new TandemError('INVALID_REQUEST', 'practitioner must be Practitioner/<id>');
+  // A practitioner's patients: members with a claim the practitioner rendered in the year.
+  const memberKeys = practitionerId ? await practitionerPatients(db, ctx, practitionerId, year) : undefined;
+  if (memberKeys === null) throw new TandemError('NOT_FOUND', `Practitioner/${practitionerId}`);
   const measure = q.measureId ? await findMeasure(db, q.measureId) : undefined;
   if (q.measureId && !measure) throw new TandemError('NOT_FOUND', `Measure/${q.measureId}`);
   if (memberKey && !(await visibleQualityMember(db, ctx, memberKey))) throw new TandemError('NOT_FOUND', `Patient/${memberKey}`);
-  const rows = await searchMeasureResults(db, ctx, { period: year, memberKey, orgId, measureId: measure?.id, limit: 10_000 });
+  const rows = await searchMeasureResults(db, ctx, { period: year, memberKey, memberKeys, orgId, measureId: measure?.id, limit: 10_000 });
   const packages = new Map((await listMeasurePackages(db)).map((p) => [p.id, p]));
   const byMember = new Map<string, typeof rows>();
   for (const r of rows) byMember.set(r.member_key, [...(byMember.get(r.member_key) ?? []), r]);

@@ -6,6 +6,7 @@
  */
 import { aClaim, aLine, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
 import { makeNpi } from '@tandem/core';
+import { fhirId } from '@tandem/fhir';
 import { write837 } from '@tandem/x12';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claim837From } from '../exchange/claim-to-837.ts';
@@ -79,6 +80,18 @@ describe(`quality measures on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
     expect(overview.measures.find((m) => m.name === 'ColonCancerScreeningFHIR')).toMatchObject({ rateBps: 10_000, organizations: [{ orgId: PROVIDER.id }] });
     const payer = (await get('payer.admin', '/api/quality/overview?year=2026')).json() as typeof overview;
     expect(payer.measures.find((m) => m.name === 'ColonCancerScreeningFHIR')!.rateBps).toBe(5_000);
+
+    // $care-gaps per practitioner: the patients the practitioner treated in the year (Ann Family rendered MEMBER's visit).
+    const byPractitioner = async (user: string, status: string) => get(user, `/fhir/Measure/$care-gaps?periodStart=2026-01-01&periodEnd=2026-12-31&practitioner=Practitioner/pr-1&status=${status}`);
+    const closed = await byPractitioner('riverside.billing', 'closed-gap');
+    expect(closed.statusCode, closed.body).toBe(200);
+    const subjects = (closed.json() as { parameter: Array<{ resource: { entry: Array<{ resource: { resourceType: string; id?: string } }> } }> }).parameter
+      .map((p) => p.resource.entry.find((e) => e.resource.resourceType === 'Patient')!.resource.id);
+    expect(subjects).toEqual([fhirId(MEMBER.key)]);
+    expect((await byPractitioner('riverside.billing', 'open-gap')).json()).toEqual({ resourceType: 'Parameters', parameter: [] });
+    expect((await byPractitioner('payer.admin', 'closed-gap')).json().parameter).toHaveLength(1);
+    // Another organization may not ask about Riverside's practitioner.
+    expect((await byPractitioner('lakeside.billing', 'closed-gap')).statusCode).toBe(404);
   });
 
   const TERMS = { type: 'shared-savings', track: 'one-sided', sharingRateBps: 5000, minimumSavingsRate: 0, savingsCapBps: 1000, qualityGateBps: 4000, sequestrationBps: 0,

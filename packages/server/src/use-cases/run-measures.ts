@@ -9,11 +9,10 @@
  * improvement notation is `increase` (met, for `decrease`).
  */
 import { type AccessContext } from '@tandem/core';
-import { measureBundles, qualityMembers, saveMeasureResults, type MeasureResultRow } from '@tandem/store';
+import { qualityMembers, saveMeasureResults, type MeasureResultRow } from '@tandem/store';
 import type { Deps } from '../deps.ts';
 import type { PatientMeasureResult } from '../quality/evaluate-measure.ts';
-import type { EvaluationPool } from '../quality/evaluation-pool.ts';
-import type { FhirBundle } from '../quality/measure-package.ts';
+import { syncMeasures, type EvaluationPool } from '../quality/evaluation-pool.ts';
 import { memberBundles, type EvidenceSource, type MemberBundle } from '../quality/patient-data.ts';
 
 export interface MeasureRunSummary {
@@ -41,7 +40,7 @@ function evidenceWithSources(r: PatientMeasureResult, sources: Map<string, Evide
 export async function runMeasures(deps: Deps, ctx: AccessContext, opts: { year: number; memberKeys?: readonly string[]; pool: EvaluationPool; batchSize?: number; onProgress?: (done: number, total: number) => void }): Promise<MeasureRunSummary> {
   const started = Date.now();
   const db = deps.store.db;
-  const measures = await measureBundles(db);
+  const measures = await syncMeasures(db, opts.pool);
   const members = await qualityMembers(db, ctx.orgId, opts.year, opts.memberKeys);
   const period = { periodStart: `${opts.year}-01-01`, periodEnd: `${opts.year}-12-31` };
   const evaluatedAt = deps.clock().toISOString();
@@ -58,7 +57,7 @@ export async function runMeasures(deps: Deps, ctx: AccessContext, opts: { year: 
     next = load(i + batch);
     const patients = bundles.map((b) => b.bundle);
     const byPatient = new Map(bundles.map((b) => [String(b.bundle.entry?.[0]?.resource?.id), b]));
-    const perMeasure = await Promise.all(measures.map((m) => opts.pool.evaluate(m.id, m.bundle as FhirBundle, patients, period)));
+    const perMeasure = await Promise.all(measures.map((m) => opts.pool.evaluate(m.id, patients, period)));
     const rows: MeasureResultRow[] = [];
     for (const [mi, results] of perMeasure.entries()) {
       const m = measures[mi]!;

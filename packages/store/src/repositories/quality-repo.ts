@@ -38,9 +38,18 @@ export async function listMeasurePackages(db: Db) {
   return db.selectFrom('measure_package').select(['id', 'name', 'title', 'url', 'version', 'corrections', 'improvement_notation', 'target_bps', 'loaded_at']).orderBy('name').execute();
 }
 
-export async function measureBundles(db: Db): Promise<Array<{ id: string; name: string; bundle: Record<string, unknown>; improvementNotation: 'increase' | 'decrease' }>> {
-  const rows = await db.selectFrom('measure_package').select(['id', 'name', 'bundle', 'improvement_notation']).orderBy('name').execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, bundle: r.bundle, improvementNotation: r.improvement_notation }));
+/**
+ * The loaded measures with a version that changes whenever a package is (re)loaded, so an
+ * evaluation pool fetches a bundle (several MB of JSON) only when it does not hold that version.
+ */
+export async function measureVersions(db: Db): Promise<Array<{ id: string; name: string; version: string; improvementNotation: 'increase' | 'decrease' }>> {
+  const rows = await db.selectFrom('measure_package').select(['id', 'name', sql<string>`to_char(loaded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`.as('loaded'), 'improvement_notation']).orderBy('name').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, version: r.loaded, improvementNotation: r.improvement_notation }));
+}
+
+/** One measure's assembled bundle (Measure, Libraries, expanded ValueSets). */
+export async function measureBundle(db: Db, id: string): Promise<Record<string, unknown>> {
+  return (await db.selectFrom('measure_package').select('bundle').where('id', '=', id).executeTakeFirstOrThrow()).bundle;
 }
 
 /** A measure by id, canonical URL or short name. */
@@ -205,8 +214,26 @@ export interface ResultQuery {
   period: number;
   orgId?: string | undefined;
   memberKey?: string | undefined;
+  /** Only these members (e.g. a practitioner's patients); an empty list matches nothing. */
+  memberKeys?: readonly string[] | undefined;
   gap?: string | undefined;
   limit?: number;
+}
+
+/**
+ * A practitioner's patients in a year for DEQM `$care-gaps?practitioner=`: the members with a
+ * claim in the year that the practitioner rendered (the treatment relationship on file). A
+ * provider organization may only ask about its own practitioners. `null` when the practitioner
+ * is unknown or not the caller's.
+ */
+export async function practitionerPatients(db: Db, ctx: AccessContext, practitionerId: string, year: number): Promise<string[] | null> {
+  const p = await db.selectFrom('practitioner').select(['npi', 'org_id']).where('id', '=', practitionerId).executeTakeFirst();
+  if (!p || (ctx.orgKind !== 'payer' && p.org_id !== ctx.orgId)) return null;
+  const rows = await db.selectFrom('claim').select('member_key').distinct()
+    .where('rendering_npi', '=', p.npi).where('member_key', 'is not', null)
+    .where('service_date_from', '<=', `${year}-12-31`).where('service_date_to', '>=', `${year}-01-01`)
+    .execute();
+  return rows.map((r) => r.member_key!);
 }
 
 /** Results visible to the caller (payer: its members; provider: results attributed to it), audited with the member keys shown. */
@@ -223,6 +250,10 @@ export async function searchMeasureResults(db: Db, ctx: AccessContext, f: Result
   if (f.measureId) q = q.where('r.measure_id', '=', f.measureId);
   if (f.orgId) q = q.where('r.org_id', '=', f.orgId);
   if (f.memberKey) q = q.where('r.member_key', '=', f.memberKey);
+  if (f.memberKeys) {
+    if (!f.memberKeys.length) return [];
+    q = q.where('r.member_key', 'in', f.memberKeys);
+  }
   if (f.gap) q = q.where('r.gap', '=', f.gap as 'open');
   const rows = await q.orderBy('r.member_key').orderBy('p.name').limit(f.limit ?? 500).execute();
   await recordAudit(db, ctx, { action: f.memberKey ? 'read' : 'search', resourceType: 'MeasureReport', resourceId: f.memberKey ?? null, memberKeys: rows.map((r) => r.member_key), detail: { measure: f.measureId ?? null, period: f.period, gap: f.gap ?? null, count: rows.length } });

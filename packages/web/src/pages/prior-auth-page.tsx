@@ -17,7 +17,8 @@ export function ClockBadge({ r, now }: { r: PriorAuth; now: string }) {
 }
 
 function SubmitForm({ onSubmitted, onError }: { onSubmitted: (r: PriorAuth) => void; onError: (e: unknown) => void }) {
-  const [services, setServices] = useState<PublicService[]>([]);
+  // null until the public rules have loaded: before then the form must not claim a code is free.
+  const [services, setServices] = useState<PublicService[] | null>(null);
   const [memberId, setMemberId] = useState('');
   const [code, setCode] = useState('');
   const [from, setFrom] = useState(new Date().toISOString().slice(0, 10));
@@ -30,7 +31,7 @@ function SubmitForm({ onSubmitted, onError }: { onSubmitted: (r: PriorAuth) => v
   useEffect(() => {
     priorAuthApi.services().then((s) => setServices(s.services), onError);
   }, [onError]);
-  const rule = useMemo(() => services.find((s) => s.codes.includes(code.trim().toUpperCase())), [services, code]);
+  const rule = useMemo(() => services?.find((s) => s.codes.includes(code.trim().toUpperCase())), [services, code]);
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -60,7 +61,7 @@ function SubmitForm({ onSubmitted, onError }: { onSubmitted: (r: PriorAuth) => v
       </div>
       {code.trim().length === 5 && (
         <div data-testid="pa-requirements" className="muted small">
-          {rule ? (
+          {services === null ? 'Loading the published rules…' : rule ? (
             <>
               <strong>Needs prior authorization: {rule.description}.</strong> Documentation: {rule.documentation.join('; ') || 'none listed'}.{' '}
               {rule.autoApproval.length ? `Approved at once when: ${rule.autoApproval.join('; ')}.` : 'Every request is reviewed by a clinician.'}
