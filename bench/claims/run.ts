@@ -9,13 +9,10 @@
  */
 import type { GeneratorOptions } from '@tandem/core';
 import { claimFiles, loadPopulation, runRemittance, silentLogger, submitClaims, systemContext, type Deps } from '@tandem/server';
-import { insertJsonRows, migrate, openStore, type Store } from '@tandem/store';
+import { insertJsonRows } from '@tandem/store';
 import { read837 } from '@tandem/x12';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
+import { cpus, totalmem } from 'node:os';
+import { freshStore } from '../bench-kit.ts';
 
 const args = process.argv.slice(2);
 const targetClaims = Number(args[args.indexOf('--claims') + 1] ?? 100_000) || 100_000;
@@ -23,27 +20,6 @@ let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
 
-async function freshStore(): Promise<{ store: Store; drop(): Promise<void> }> {
-  const url = process.env.DATABASE_URL;
-  const schema = url ? `bench_${randomBytes(4).toString('hex')}` : undefined;
-  // PGlite on disk (a temp directory), as `npm start` runs it: an in-memory database would count its data as our RSS.
-  const dir = url ? undefined : mkdtempSync(join(tmpdir(), 'tandem-bench-'));
-  const store = await openStore({ url, schema, dataDir: dir });
-  await migrate(store);
-  return {
-    store,
-    async drop() {
-      await store.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-      if (url && schema) {
-        const c = new pg.Client({ connectionString: url });
-        await c.connect();
-        await c.query(`drop schema ${schema} cascade`);
-        await c.end();
-      }
-    },
-  };
-}
 
 async function main() {
   // Members so that the population's claims reach the target (≈3.7 claims per member-year).

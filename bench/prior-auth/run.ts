@@ -9,12 +9,8 @@
  */
 import { addAuthRuleSet, buildApp, demoAuthRules, loadPopulation, silentLogger, type Deps } from '@tandem/server';
 import { pasBundle } from '@tandem/server/testing';
-import { migrate, openStore, type Store } from '@tandem/store';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
+import { cpus } from 'node:os';
+import { freshStore, pct } from '../bench-kit.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, d: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) || d : d);
@@ -22,31 +18,7 @@ const RATE = arg('rate', 50);
 const SECONDS = arg('seconds', 20);
 const MEMBERS = arg('members', 2000);
 
-async function freshStore(): Promise<{ store: Store; drop(): Promise<void> }> {
-  const url = process.env.DATABASE_URL;
-  const schema = url ? `bench_${randomBytes(4).toString('hex')}` : undefined;
-  const dir = url ? undefined : mkdtempSync(join(tmpdir(), 'tandem-bench-'));
-  const store = await openStore({ url, schema, dataDir: dir });
-  await migrate(store);
-  return {
-    store,
-    async drop() {
-      await store.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-      if (url && schema) {
-        const c = new pg.Client({ connectionString: url });
-        await c.connect();
-        await c.query(`drop schema ${schema} cascade`);
-        await c.end();
-      }
-    },
-  };
-}
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN;
-};
 
 /** Fires `n` requests at `rate` per second (open loop) and returns each one's latency in ms. */
 async function drive(n: number, rate: number, send: (i: number) => Promise<void>): Promise<{ latencies: number[]; seconds: number; errors: string[] }> {

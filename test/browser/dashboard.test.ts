@@ -22,7 +22,7 @@ describe('dashboard in Chromium', () => {
     if (!existsSync(`${DEFAULT_WEB_DIR}/index.html`)) throw new Error('the dashboard is not built: npm run build:web (npm test does this)');
     const store = await createTestStore();
     const deps: Deps = { store, clock: () => new Date('2027-01-20T12:00:00Z'), log: silentLogger };
-    await seedDemo(deps, { members: 120, seed: 3, year: 2026 });
+    await seedDemo(deps, { members: 120, seed: 3, year: 2026, quality: false });
     const { app } = await buildApp(deps, { webDir: DEFAULT_WEB_DIR });
     url = (await app.listen({ port: 0, host: '127.0.0.1' })).replace('0.0.0.0', '127.0.0.1');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });

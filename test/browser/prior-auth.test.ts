@@ -23,7 +23,7 @@ describe('prior authorization in Chromium', () => {
     if (!existsSync(`${DEFAULT_WEB_DIR}/index.html`)) throw new Error('the dashboard is not built: npm run build:web (npm test does this)');
     const store = await createTestStore();
     const deps: Deps = { store, clock: () => new Date('2026-06-30T12:00:00Z'), log: silentLogger };
-    await seedDemo(deps, { members: 40, seed: 5, year: 2026 });
+    await seedDemo(deps, { members: 40, seed: 5, year: 2026, quality: false });
     // A member of the plan covered on the service date.
     memberId = (await store.db.selectFrom('member').innerJoin('coverage', 'coverage.member_key', 'member.key').select('member.member_id')
       .where('coverage.effective_from', '<=', '2026-07-15').where((eb) => eb.or([eb('coverage.effective_to', 'is', null), eb('coverage.effective_to', '>=', '2026-07-15')]))

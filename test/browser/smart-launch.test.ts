@@ -46,7 +46,7 @@ describe('SMART standalone launch with fhirclient in Chromium', () => {
     if (!existsSync(`${DEFAULT_WEB_DIR}/index.html`)) throw new Error('the dashboard is not built: npm run build:web (npm test does this)');
     const store = await createTestStore();
     const deps: Deps = { store, clock: () => new Date('2027-01-20T12:00:00Z'), log: silentLogger };
-    await seedDemo(deps, { members: 12, seed: 5, year: 2026 });
+    await seedDemo(deps, { members: 12, seed: 5, year: 2026, quality: false });
     const port = await freePort();
     tandem = `http://127.0.0.1:${port}`;
     const { app } = await buildApp(deps, { publicUrl: tandem, webDir: DEFAULT_WEB_DIR });

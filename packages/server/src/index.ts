@@ -23,6 +23,7 @@ export * from './use-cases/bulk-export.ts';
 export * from './quality/measure-package.ts';
 export * from './quality/measure-tests.ts';
 export * from './quality/evaluation-pool.ts';
+export * from './quality/patient-data.ts';
 export * from './use-cases/load-measures.ts';
 export * from './use-cases/run-measures.ts';
 export * from './use-cases/import-synthea.ts';

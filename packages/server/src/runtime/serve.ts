@@ -9,6 +9,7 @@ import { buildApp } from '../app.ts';
 import { pino } from 'pino';
 import type { Deps } from '../deps.ts';
 import { demoAccounts, seedDemo } from '../use-cases/seed-demo.ts';
+import { seedQuality } from '../use-cases/seed-quality.ts';
 import { removeServerLock, writeServerLock } from './embedded-lock.ts';
 
 export interface ServeOptions {
@@ -30,11 +31,14 @@ export async function serve(opts: ServeOptions): Promise<{ close(): Promise<void
   const log = pino({ level: opts.logLevel });
   const deps: Deps = { store, clock: () => new Date(), log };
   const { app, tokens } = await buildApp(deps, { webDir: DEFAULT_WEB_DIR, logger: log, publicUrl: process.env.TANDEM_PUBLIC_URL ?? `http://localhost:${opts.port}` });
+  let seedingQuality = false;
   if (opts.demo && (await isEmpty(store.db))) {
     opts.print(`Loading demo data: ${opts.demo.members} members and their ${opts.demo.year} claims through 837 → 999 → adjudication → 835 …`);
     const t0 = Date.now();
-    const r = await seedDemo(deps, opts.demo);
+    // The quality measures (the slowest step) are evaluated after the server is up, below.
+    const r = await seedDemo(deps, { ...opts.demo, quality: false });
     opts.print(`Demo data loaded: ${r.claims} claims in ${r.files} files (${((Date.now() - t0) / 1000).toFixed(1)} s).`);
+    seedingQuality = true;
   }
   const address = await app.listen({ port: opts.port, host: opts.host });
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
@@ -55,6 +59,17 @@ export async function serve(opts: ServeOptions): Promise<{ close(): Promise<void
   }
   opts.print('Press Ctrl-C to stop.');
   let closing: Promise<void> | null = null;
+  if (seedingQuality && opts.demo) {
+    const demo = opts.demo;
+    const payerId = await defaultPayerId(store.db);
+    opts.print(`Evaluating the quality measures for the demo in the background; the Quality page fills in when done …`);
+    const t0 = Date.now();
+    void seedQuality(deps, payerId!, demo.year).then(
+      () => opts.print(`Quality measures evaluated (${((Date.now() - t0) / 1000).toFixed(1)} s).`),
+      // Stopped mid-way (Ctrl-C) or failed: the rest of the demo works; `tandem measures run --year` evaluates later.
+      (e: unknown) => { if (!closing) log.error({ err: (e as Error).message }, 'demo quality evaluation failed'); },
+    );
+  }
   const close = () =>
     (closing ??= (async () => {
       await app.close();

@@ -61,7 +61,7 @@ export async function demoAccounts(deps: Deps): Promise<DemoAccount[]> {
  * risk from both years' diagnoses, gives every contract shared-savings terms and settles two
  * (so /fhir/Group, the contract pages, recapture and the waterfall have data).
  */
-export async function seedDemo(deps: Deps, opts: { members: number; seed: number; year: number }, onProgress?: (p: PopulationProgress) => void): Promise<{ claims: number; files: number }> {
+export async function seedDemo(deps: Deps, opts: { members: number; seed: number; year: number; /** Evaluate the quality measures (the slowest step; default true). */ quality?: boolean }, onProgress?: (p: PopulationProgress) => void): Promise<{ claims: number; files: number }> {
   const registry = await loadPopulation(deps, opts, onProgress);
   await createDemoUsers(deps, registry);
   const ctx = systemContext(registry.payer.id);
@@ -82,6 +82,6 @@ export async function seedDemo(deps: Deps, opts: { members: number; seed: number
   for (const c of registry.contracts) await addContractTerms(deps.store.db, c.id, `${opts.year}-01-01`, { ...DEMO_TERMS });
   for (const c of registry.contracts.slice(0, 2)) await settleContract(deps, ctx, { contractId: c.id, period: opts.year });
   await seedPriorAuthDemo(deps, registry.payer.id, opts.year, DEMO_PASSWORD);
-  await seedQuality(deps, registry.payer.id, opts.year);
+  if (opts.quality !== false) await seedQuality(deps, registry.payer.id, opts.year);
   return { claims: total, files: files.length };
 }
