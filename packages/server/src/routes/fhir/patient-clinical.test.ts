@@ -255,6 +255,14 @@ describe(`US Core clinical resources and PDex prior-authorization EOBs on ${db}`
     expect((await get(`/fhir/ExplanationOfBenefit/${auths['approved']}`, lakeside)).statusCode).toBe(404);
   });
 
+  it('declares the new types and profiles in the CapabilityStatement', async () => {
+    const meta = (await t.app.inject('/fhir/metadata')).json() as Json;
+    const resources = meta['rest'][0].resource as Json[];
+    expect(resources.find((r) => r['type'] === 'ExplanationOfBenefit')!['supportedProfile']).toContain(`${PDEX}/pdex-priorauthorization`);
+    expect(resources.find((r) => r['type'] === 'Observation')).toMatchObject({ supportedProfile: expect.arrayContaining([`${US_CORE}/us-core-observation-lab`]), searchParam: expect.arrayContaining([{ name: 'category', type: 'token' }, { name: 'date', type: 'date' }]) });
+    expect(meta['instantiates']).toContain('http://hl7.org/fhir/us/core/CapabilityStatement/us-core-server');
+  });
+
   it('returns the new types from Patient/$everything, with _type', async () => {
     const all = await bundle(`/fhir/Patient/${MEMBER.key}/$everything?_count=200`);
     const types = all.entry!.map((e) => e.resource['resourceType'] as string);
