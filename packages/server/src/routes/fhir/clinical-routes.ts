@@ -11,6 +11,7 @@
 import { TandemError } from '@tandem/core';
 import { clinicalMatches, clinicalOrder, dateBounds, searchBundle, US_CORE_CLINICAL_TYPES, US_CORE_SEARCH_PARAMS, type ClinicalFilter, type UsCoreClinicalType } from '@tandem/fhir';
 import { clinicalById, memberClinicalData } from '@tandem/store';
+import type { Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
@@ -87,7 +88,7 @@ export function clinicalRoutes(app: FastifyInstance, deps: Deps) {
         matches = clinicalResourcesOf([type], data.claims, data.submitted);
       }
       matches = matches.filter((r) => clinicalMatches(r, filter)).sort(clinicalOrder);
-      return reply.type('application/fhir+json').send(searchBundle(matches.slice(offset, offset + count) as never[], matches.length, selfUrl(request), offset, count));
+      return reply.type('application/fhir+json').send(searchBundle(matches.slice(offset, offset + count) as unknown as Resource[], matches.length, selfUrl(request), offset, count));
     });
 
     app.get<{ Params: { id: string } }>(`/fhir/${type}/:id`, { schema: { summary: `Read ${type} (US Core 6.1)` } }, async (request, reply) => {
