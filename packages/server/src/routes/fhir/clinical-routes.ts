@@ -78,14 +78,13 @@ export function clinicalRoutes(app: FastifyInstance, deps: Deps) {
       const id = one(q, '_id');
       const patient = one(q, 'patient');
       let matches: ClinicalJson[];
-      if (id !== undefined) {
-        const r = await readOne(request, type, id);
-        const subject = r ? ((r['subject'] ?? r['patient']) as { reference?: string } | undefined) : undefined;
-        matches = r && (patient === undefined || subject?.reference === `Patient/${refId(patient)}`) ? [r] : [];
-      } else {
-        if (patient === undefined) throw new TandemError('INVALID_REQUEST', `a ${type} search needs patient= (US Core), or _id=`);
+      if (patient !== undefined) {
         const data = await memberClinicalData(db, access(request), refId(patient), [type], { action: 'search', resourceType: type });
-        matches = clinicalResourcesOf([type], data.claims, data.submitted);
+        matches = clinicalResourcesOf([type], data.claims, data.submitted).filter((r) => id === undefined || r.id === id);
+      } else {
+        if (id === undefined) throw new TandemError('INVALID_REQUEST', `a ${type} search needs patient= (US Core), or _id=`);
+        const r = await readOne(request, type, id);
+        matches = r ? [r] : [];
       }
       matches = matches.filter((r) => clinicalMatches(r, filter)).sort(clinicalOrder);
       return reply.type('application/fhir+json').send(searchBundle(matches.slice(offset, offset + count) as unknown as Resource[], matches.length, selfUrl(request), offset, count));

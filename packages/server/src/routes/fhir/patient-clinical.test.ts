@@ -4,7 +4,7 @@
  * PDex Prior Authorization EOBs, compared with the IG's own example (PDexPriorAuth1).
  */
 import { aClaim, aLine, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
-import { insertAttributionRun, memberClinicalData } from '@tandem/store';
+import { insertAttributionRun, memberClinicalData, saveSubmission } from '@tandem/store';
 import { write837 } from '@tandem/x12';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
@@ -255,6 +255,25 @@ describe(`US Core clinical resources and PDex prior-authorization EOBs on ${db}`
     expect((await get(`/fhir/ExplanationOfBenefit/${auths['approved']}`, lakeside)).statusCode).toBe(404);
   });
 
+  it('reads a submitted resource by its id, and answers 409 when the id names two members\' resources the caller sees', async () => {
+    const lab = (id: string, member: string, value: number) => ({
+      resourceType: 'Observation', id, status: 'final', category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }],
+      code: { coding: [{ system: 'http://loinc.org', code: '4548-4' }] }, subject: { reference: `Patient/${member}` }, effectiveDateTime: '2026-03-01', valueQuantity: { value, unit: '%' },
+    });
+    const ctx = { actor: 'lakeside.billing', orgId: PROVIDER_2.id, orgKind: 'provider' as const, role: 'billing' as const, purpose: 'treatment' as const };
+    await saveSubmission(t.deps.store.db, ctx, { id: 'csub-t1', memberKey: MEMBER.key, channel: 'bundle', measureId: null, receivedAt: '2026-06-30T12:00:00Z', resources: [lab('a1c-1', MEMBER.key, 6.9)] });
+    await saveSubmission(t.deps.store.db, ctx, { id: 'csub-t2', memberKey: MEMBER_2.key, channel: 'bundle', measureId: null, receivedAt: '2026-06-30T12:00:00Z', resources: [lab('a1c-1', MEMBER_2.key, 7.4)] });
+    const both = await get('/fhir/Observation/a1c-1');
+    expect(both.statusCode).toBe(409);
+    expect(both.json().issue[0].diagnostics).toContain('search with patient=');
+    // Riverside treats Ada only: for it the id is unambiguous.
+    const mine = await get('/fhir/Observation/a1c-1', riverside);
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json()).toMatchObject({ valueQuantity: { value: 6.9 }, meta: { source: 'urn:tandem:submission:csub-t1', profile: [`${US_CORE}/us-core-observation-lab`] } });
+    expect((await bundle(`/fhir/Observation?patient=${MEMBER_2.key}&_id=a1c-1`)).entry![0]!.resource['valueQuantity'].value).toBe(7.4);
+    expect((await bundle(`/fhir/Observation?patient=${MEMBER.key}&code=http://loinc.org|4548-4&date=2026-03`)).total).toBe(1);
+  });
+
   it('declares the new types and profiles in the CapabilityStatement', async () => {
     const meta = (await t.app.inject('/fhir/metadata')).json() as Json;
     const resources = meta['rest'][0].resource as Json[];
@@ -267,8 +286,9 @@ describe(`US Core clinical resources and PDex prior-authorization EOBs on ${db}`
     const all = await bundle(`/fhir/Patient/${MEMBER.key}/$everything?_count=200`);
     const types = all.entry!.map((e) => e.resource['resourceType'] as string);
     const n = (x: string) => types.filter((y) => y === x).length;
-    expect([n('Patient'), n('Coverage'), n('ExplanationOfBenefit'), n('Encounter'), n('Procedure'), n('Condition')]).toEqual([1, 1, 7, 2, 3, 3]);
-    expect(all.total).toBe(7 + 2 + 3 + 3);
+    // With the A1c Lakeside submitted for Ada (the test before).
+    expect([n('Patient'), n('Coverage'), n('ExplanationOfBenefit'), n('Encounter'), n('Procedure'), n('Condition'), n('Observation')]).toEqual([1, 1, 7, 2, 3, 3, 1]);
+    expect(all.total).toBe(7 + 2 + 3 + 3 + 1);
     const paged = await bundle(`/fhir/Patient/${MEMBER.key}/$everything?_type=ExplanationOfBenefit,Condition&_count=5&_offset=5`);
     expect(paged.entry!.map((e) => e.resource['resourceType'])).toEqual(['ExplanationOfBenefit', 'ExplanationOfBenefit', 'Condition', 'Condition', 'Condition']);
     expect(paged.total).toBe(10);
@@ -287,7 +307,7 @@ describe(`US Core clinical resources and PDex prior-authorization EOBs on ${db}`
     // The 2015 claim is before the export's 2016 floor.
     expect(eobs.map((e) => e['use']).sort()).toEqual(['claim', 'claim', 'preauthorization', 'preauthorization', 'preauthorization', 'preauthorization']);
     const count = (type: string) => r.manifest.output.find((o) => o.type === type)?.count;
-    expect([count('ExplanationOfBenefit'), count('Encounter'), count('Condition'), count('Procedure'), count('Observation')]).toEqual([6, 2, 3, 3, undefined]);
+    expect([count('ExplanationOfBenefit'), count('Encounter'), count('Condition'), count('Procedure'), count('Observation')]).toEqual([6, 2, 3, 3, 1]);
     expect(r.resources.get('Encounter')!.map((e) => (e['meta'] as Json)['profile'][0])).toEqual([`${US_CORE}/us-core-encounter`, `${US_CORE}/us-core-encounter`]);
     // The payer's system export covers the Synthea members' submitted data too, and the manifest counts what the files hold.
     const all = await bulkExport(`${base}/fhir/$export?_type=Observation,Immunization`, payer);
