@@ -2,7 +2,30 @@
  * The server's FHIR CapabilityStatement: what /fhir supports today.
  * https://hl7.org/fhir/R4/capabilitystatement.html
  */
-import type { CapabilityStatement } from '@medplum/fhirtypes';
+import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import { PDEX_PRIOR_AUTH_PROFILE } from './pdex-prior-auth.ts';
+import { US_CORE_CLINICAL_TYPES, US_CORE_SEARCH_PARAMS } from './us-core-clinical.ts';
+
+const US_CORE = 'http://hl7.org/fhir/us/core/StructureDefinition';
+/** The US Core 6.1 profiles each clinical type may carry (the one met is named in meta.profile). */
+const US_CORE_PROFILES: Readonly<Record<(typeof US_CORE_CLINICAL_TYPES)[number], readonly string[]>> = {
+  Condition: ['us-core-condition-encounter-diagnosis', 'us-core-condition-problems-health-concerns'],
+  Encounter: ['us-core-encounter'],
+  Procedure: ['us-core-procedure'],
+  Observation: ['us-core-observation-lab', 'us-core-vital-signs', 'us-core-simple-observation', 'us-core-observation-screening-assessment'],
+  DiagnosticReport: ['us-core-diagnosticreport-lab', 'us-core-diagnosticreport-note'],
+  MedicationRequest: ['us-core-medicationrequest'],
+  Immunization: ['us-core-immunization'],
+  AllergyIntolerance: ['us-core-allergyintolerance'],
+};
+const DATE_PARAMS = new Set(['date', 'onset-date', 'recorded-date', 'authoredon']);
+
+function usCoreResources(): CapabilityStatementRestResource[] {
+  return US_CORE_CLINICAL_TYPES.map((type) => ({
+    type, supportedProfile: US_CORE_PROFILES[type].map((p) => `${US_CORE}/${p}`), interaction: [{ code: 'read' as const }, { code: 'search-type' as const }],
+    searchParam: [{ name: '_id', type: 'token' as const }, { name: 'patient', type: 'reference' as const }, ...US_CORE_SEARCH_PARAMS[type].map((name) => ({ name, type: DATE_PARAMS.has(name) ? ('date' as const) : ('token' as const) }))],
+  }));
+}
 
 export function capabilityStatement(baseUrl: string, version: string, date: string): CapabilityStatement {
   const read = [{ code: 'read' as const }, { code: 'search-type' as const }];
@@ -15,7 +38,7 @@ export function capabilityStatement(baseUrl: string, version: string, date: stri
     implementation: { description: 'Tandem payer–provider platform FHIR API', url: baseUrl },
     fhirVersion: '4.0.1',
     format: ['json'],
-    instantiates: ['http://hl7.org/fhir/us/carin-bb/CapabilityStatement/c4bb', 'http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'],
+    instantiates: ['http://hl7.org/fhir/us/carin-bb/CapabilityStatement/c4bb', 'http://hl7.org/fhir/us/core/CapabilityStatement/us-core-server', 'http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'],
     rest: [
       {
         mode: 'server',
@@ -32,15 +55,16 @@ export function capabilityStatement(baseUrl: string, version: string, date: stri
             searchParam: [{ name: '_id', type: 'token' }, { name: 'identifier', type: 'token' }, { name: 'name', type: 'string' }, { name: 'birthdate', type: 'date' }, { name: 'gender', type: 'token' }] },
           { type: 'Coverage', supportedProfile: ['http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Coverage'], interaction: read,
             searchParam: [{ name: '_id', type: 'token' }, { name: 'patient', type: 'reference' }, { name: 'beneficiary', type: 'reference' }] },
-          { type: 'ExplanationOfBenefit', supportedProfile: ['http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Professional-NonClinician', 'http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Outpatient-Institutional'], interaction: read,
+          { type: 'ExplanationOfBenefit', supportedProfile: ['http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Professional-NonClinician', 'http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Outpatient-Institutional', PDEX_PRIOR_AUTH_PROFILE], interaction: read,
             searchInclude: ['ExplanationOfBenefit:patient', 'ExplanationOfBenefit:coverage', 'ExplanationOfBenefit:insurer', 'ExplanationOfBenefit:provider', 'ExplanationOfBenefit:*'],
-            searchParam: [{ name: '_id', type: 'token' }, { name: 'patient', type: 'reference' }, { name: 'type', type: 'token' }, { name: 'identifier', type: 'token' }, { name: 'service-date', type: 'date' }, { name: 'service-start-date', type: 'date' }, { name: 'billable-period-start', type: 'date' }, { name: '_lastUpdated', type: 'date' }] },
+            searchParam: [{ name: '_id', type: 'token' }, { name: 'patient', type: 'reference' }, { name: 'use', type: 'token' }, { name: 'type', type: 'token' }, { name: 'identifier', type: 'token' }, { name: 'service-date', type: 'date' }, { name: 'service-start-date', type: 'date' }, { name: 'billable-period-start', type: 'date' }, { name: '_lastUpdated', type: 'date' }] },
           { type: 'Group', supportedProfile: ['http://hl7.org/fhir/us/davinci-atr/StructureDefinition/atr-group'], interaction: read,
             operation: [
               { name: 'davinci-data-export', definition: 'http://hl7.org/fhir/us/davinci-pdex/OperationDefinition/GroupExport' },
               { name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export' },
             ],
             searchParam: [{ name: '_id', type: 'token' }] },
+          ...usCoreResources(),
           // Da Vinci PAS (prior authorization) and its R4-backport subscription for decisions.
           { type: 'Claim', supportedProfile: ['http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claim'],
             operation: [{ name: 'submit', definition: 'http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-submit' }, { name: 'inquire', definition: 'http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-inquiry' }] },

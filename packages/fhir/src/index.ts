@@ -10,3 +10,5 @@ export * from './search-params.ts';
 export * from './eob-basis.ts';
 export * from './clinical-from-claims.ts';
 export * from './measure-reports.ts';
+export * from './us-core-clinical.ts';
+export * from './pdex-prior-auth.ts';

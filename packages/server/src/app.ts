@@ -21,6 +21,7 @@ import { remittanceRoutes } from './routes/remittance-routes.ts';
 import { createAuthorizationServer } from './auth/smart/authorization-server.ts';
 import { smartRoutes } from './routes/smart-routes.ts';
 import { patientEverythingRoutes } from './routes/fhir/patient-everything-routes.ts';
+import { clinicalRoutes } from './routes/fhir/clinical-routes.ts';
 import { bulkExportRoutes } from './routes/fhir/bulk-export-routes.ts';
 import { memberMatchRoutes } from './routes/fhir/member-match-routes.ts';
 import { valueBasedRoutes } from './routes/value-based-routes.ts';
@@ -91,6 +92,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   fhirRoutes(app, deps, VERSION);
   smartRoutes(app, deps, smart);
   patientEverythingRoutes(app, deps);
+  clinicalRoutes(app, deps);
   bulkExportRoutes(app, deps);
   memberMatchRoutes(app, deps);
 

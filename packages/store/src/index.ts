@@ -24,3 +24,5 @@ export * from './repositories/smart-repo.ts';
 export * from './repositories/bulk-export-repo.ts';
 export * from './repositories/member-match-repo.ts';
 export * from './repositories/quality-repo.ts';
+export * from './repositories/clinical-reader.ts';
+export * from './repositories/prior-auth-eob-reader.ts';

@@ -4,6 +4,7 @@
  * request's AccessContext, which the repositories enforce.
  */
 import { TandemError, type AccessContext } from '@tandem/core';
+import { US_CORE_CLINICAL_TYPES } from '@tandem/fhir';
 import type { FastifyRequest } from 'fastify';
 import { accessContextOf, type TokenService } from '../auth/tokens.ts';
 
@@ -16,11 +17,11 @@ declare module 'fastify' {
 /**
  * The routes that enforce SMART scopes (`requireScope`) and a patient-context token's member
  * (the repositories filter on `AccessContext.patientKey`): searches and reads of the Patient
- * Access resources, $everything, the bulk export and $member-match. Opt-in, so a new route is
+ * Access resources (CARIN Blue Button, PDex prior authorizations, US Core clinical), $everything, the bulk export and $member-match. Opt-in, so a new route is
  * closed to SMART tokens until it is written for them.
  */
 const SMART_ROUTES: ReadonlySet<string> = new Set([
-  ...['Patient', 'Coverage', 'ExplanationOfBenefit', 'Group'].flatMap((t) => [`GET /fhir/${t}`, `GET /fhir/${t}/:id`]),
+  ...['Patient', 'Coverage', 'ExplanationOfBenefit', 'Group', ...US_CORE_CLINICAL_TYPES].flatMap((t) => [`GET /fhir/${t}`, `GET /fhir/${t}/:id`]),
   'GET /fhir/Patient/:id/$everything',
   'GET /fhir/Group/:id/$davinci-data-export', 'GET /fhir/Group/:id/$export', 'GET /fhir/$export',
   'GET /fhir/bulk-status/:id', 'DELETE /fhir/bulk-status/:id', 'GET /fhir/bulk-files/:id/:file',

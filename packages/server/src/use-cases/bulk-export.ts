@@ -7,7 +7,7 @@
  * https://hl7.org/fhir/us/davinci-pdex/STU2/provider-access-api.html ($davinci-data-export)
  */
 import { smartScopeAllows, TandemError, type AccessContext } from '@tandem/core';
-import { coverageResource, dateBounds, eobBasisResource, eobResource, paramList, patientResource } from '@tandem/fhir';
+import { coverageResource, dateBounds, eobBasisResource, eobResource, paramList, patientResource, US_CORE_CLINICAL_TYPES } from '@tandem/fhir';
 import {
   auditExport, cancelExportJob, claimNextExportJob, countExport, expireExportJobs, finishExportJob, freezeExportMembers, getExportJob, insertExportJob, recordAudit,
   streamExportClaims, streamExportCoverages, streamExportMembers, type ClaimStreamFilter, type Db, type ExportJobRow,
@@ -15,8 +15,9 @@ import {
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { coverageInputOf, eobInputOf } from '../routes/fhir/eob-rows.ts';
+import { clinicalFile, countClinicalOutputs, countPriorAuthOutputs, priorAuthLines } from './export-clinical.ts';
 
-export const EXPORT_TYPES = ['Patient', 'Coverage', 'ExplanationOfBenefit'] as const;
+export const EXPORT_TYPES = ['Patient', 'Coverage', 'ExplanationOfBenefit', ...US_CORE_CLINICAL_TYPES] as const;
 export type ExportType = (typeof EXPORT_TYPES)[number];
 /** Completed exports stay downloadable this long. */
 export const EXPORT_TTL_MS = 24 * 3600 * 1000;
@@ -82,6 +83,11 @@ export async function kickOffExport(deps: Deps, ctx: AccessContext, k: KickOff):
   return id;
 }
 
+/** Prior-authorization EOBs ride in ExplanationOfBenefit.ndjson unless a _typeFilter narrows the EOBs (its filters are claim filters). */
+function priorAuthsExported(job: ExportJobRow): boolean {
+  return job.types.includes('ExplanationOfBenefit') && job.type_filters.length === 0;
+}
+
 export function claimFilterOf(job: ExportJobRow): ClaimStreamFilter {
   return { since: job.since, until: job.transaction_time, serviceFrom: DATA_FROM, ...typeFilterOf(job.type_filters) };
 }
@@ -97,7 +103,10 @@ export async function runPendingExports(deps: Deps): Promise<number> {
     try {
       const members = await freezeExportMembers(deps.store.db, job);
       const counts = await countExport(deps.store.db, job.id, claimFilterOf(job));
-      const outputs = job.types.map((t) => ({ type: t, count: t === 'Patient' ? counts.patients : t === 'Coverage' ? counts.coverages : counts.claims }));
+      // US Core clinical types and prior-authorization EOBs (in ExplanationOfBenefit.ndjson after the claims).
+      const clinical = await countClinicalOutputs(deps.store.db, job);
+      const auths = priorAuthsExported(job) ? await countPriorAuthOutputs(deps.store.db, job) : 0;
+      const outputs = job.types.map((t) => ({ type: t, count: t === 'Patient' ? counts.patients : t === 'Coverage' ? counts.coverages : t === 'ExplanationOfBenefit' ? counts.claims + auths : (clinical[t] ?? 0) }));
       await auditExport(deps.store.db, job.access as unknown as AccessContext, job.id, { group: job.group_id, exportType: job.export_type, outputs });
       await finishExportJob(deps.store.db, job.id, { status: 'completed', outputs, members, expiresAt: new Date(deps.clock().getTime() + EXPORT_TTL_MS).toISOString() });
     } catch (e) {
@@ -133,8 +142,11 @@ export async function* exportFile(deps: Deps, job: ExportJobRow, type: ExportTyp
   } else if (type === 'Coverage') {
     const asOf = job.transaction_time.slice(0, 10);
     for await (const rows of streamExportCoverages(db, job.id)) yield rows.map((c) => JSON.stringify(coverageResource(coverageInputOf(c), asOf))).join('\n') + '\n';
-  } else {
+  } else if (type === 'ExplanationOfBenefit') {
     const map = ctx.orgKind === 'provider' ? eobBasisResource : eobResource;
     for await (const claims of streamExportClaims(db, job.id, claimFilterOf(job))) yield claims.map((c) => JSON.stringify(map(eobInputOf(c)))).join('\n') + '\n';
+    if (priorAuthsExported(job)) yield* priorAuthLines(db, job);
+  } else {
+    yield* clinicalFile(db, job, type);
   }
 }

@@ -21,7 +21,8 @@ export interface MemberQuery {
   readonly offset: number;
 }
 
-function visibleMembers(db: Db, ctx: AccessContext) {
+/** Members the caller may see (payer: its own; provider: those it treats; a member app: that member), for other readers to scope by. */
+export function visibleMembers(db: Db, ctx: AccessContext) {
   // A member's app (SMART patient context) sees that member only.
   const q = ctx.patientKey === undefined ? db.selectFrom('member') : db.selectFrom('member').where('member.key', '=', ctx.patientKey);
   return ctx.orgKind === 'payer'

@@ -1,14 +1,16 @@
 /**
  * FHIR R4 read and search for Patient, Coverage and ExplanationOfBenefit (CARIN Blue
- * Button shapes), generated from the store on each request. Errors are OperationOutcomes.
+ * Button shapes; prior authorizations as PDex Prior Authorization EOBs), generated from the
+ * store on each request. Errors are OperationOutcomes.
  * https://hl7.org/fhir/R4/http.html
  */
 import { smartScopeAllows, TandemError, type Member } from '@tandem/core';
-import { attributionGroup, capabilityStatement, coverageResource, dateBounds, eobResource, includeTargets, patientResource, searchBundle } from '@tandem/fhir';
-import { searchClaimsWithLines, searchCoverages, searchMembers, searchRosters } from '@tandem/store';
+import { attributionGroup, capabilityStatement, coverageResource, dateBounds, eobResource, includeTargets, patientResource, searchBundle, US_CORE_CLINICAL_TYPES } from '@tandem/fhir';
+import { searchClaimsWithLines, searchCoverages, searchMembers, searchPriorAuthEobs, searchRosters } from '@tandem/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoDate, type Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
+import { priorAuthEobOf } from './clinical-rows.ts';
 import { EOB_INCLUDES, eobIncludes, eobInputOf } from './eob-rows.ts';
 
 const FHIR_JSON = 'application/fhir+json';
@@ -78,17 +80,30 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
       resources: rows.map((r) => coverageResource({ id: r.id, memberKey: r.member_key, subscriberKey: r.subscriber_key, memberId: r.member_id, relationship: r.relationship, effectiveFrom: r.effective_from, effectiveTo: r.effective_to, planId: r.plan_id, planName: r.plan_name, lineOfBusiness: r.line_of_business, payerId: r.payer_id, payerName: r.payer_name }, today)),
     };
   };
+  /**
+   * Claims EOBs (CARIN Blue Button, `use` claim) then prior-authorization EOBs (PDex, `use`
+   * preauthorization) as one paged list: a page takes claims first and fills up with prior
+   * authorizations; `use` narrows to one kind.
+   */
   const eobs = async (request: FastifyRequest, q: Query, id?: string) => {
     const { offset, count } = paging(q);
-    const { total, claims } = await searchClaimsWithLines(deps.store.db, access(request), {
-      id: id ?? tokenValue(q['_id']), memberKey: refId(q['patient'], 'Patient'), type: tokenValue(q['type']), identifier: tokenValue(q['identifier']),
-      serviceDate: [...dateBounds('service-date', q['service-date']), ...dateBounds('service-start-date', q['service-start-date']), ...dateBounds('billable-period-start', q['billable-period-start'])],
-      lastUpdated: dateBounds('_lastUpdated', q['_lastUpdated']), limit: count, offset,
-    });
+    const use = tokenValue(q['use']);
+    if (use !== undefined && use !== 'claim' && use !== 'preauthorization') throw new TandemError('INVALID_REQUEST', `use must be claim or preauthorization, not '${use}'`);
+    const type = tokenValue(q['type']);
+    const serviceDate = [...dateBounds('service-date', q['service-date']), ...dateBounds('service-start-date', q['service-start-date']), ...dateBounds('billable-period-start', q['billable-period-start'])];
+    const lastUpdated = dateBounds('_lastUpdated', q['_lastUpdated']);
+    const filter = { id: id ?? tokenValue(q['_id']), memberKey: refId(q['patient'], 'Patient'), identifier: tokenValue(q['identifier']), serviceDate, lastUpdated };
+    const claimPart = use === 'preauthorization' ? { total: 0, claims: [] } : await searchClaimsWithLines(deps.store.db, access(request), { ...filter, type, limit: count, offset });
+    // Prior authorizations are requests for professional services (PAS Claim type professional).
+    const wantAuths = use !== 'claim' && (type === undefined || type === 'professional');
+    const authPart = wantAuths
+      ? await searchPriorAuthEobs(deps.store.db, access(request), { ...filter, limit: count - claimPart.claims.length, offset: Math.max(0, offset - claimPart.total) })
+      : { total: 0, rows: [] };
+    const authRows = authPart.rows.map((r) => ({ member_key: r.memberKey, coverage_id: r.coverageId, payer_org_id: r.payer.orgId, provider_org_id: r.provider.orgId, lines: [] }));
     return {
-      total, offset, count,
-      resources: claims.map(eobInputOf).map(eobResource),
-      included: await eobIncludes(deps.store.db, access(request), claims, includeTargets('ExplanationOfBenefit', q['_include'], EOB_INCLUDES), isoDate(deps.clock())),
+      total: claimPart.total + authPart.total, offset, count,
+      resources: [...claimPart.claims.map(eobInputOf).map(eobResource), ...authPart.rows.map(priorAuthEobOf)],
+      included: await eobIncludes(deps.store.db, access(request), [...claimPart.claims, ...authRows], includeTargets('ExplanationOfBenefit', q['_include'], EOB_INCLUDES), isoDate(deps.clock())),
     };
   };
 
@@ -107,7 +122,7 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
   const types = {
     Patient: { search: patients, params: ['_id', 'identifier', 'name', 'birthdate', 'gender'] },
     Coverage: { search: coverages, params: ['_id', 'patient', 'beneficiary'] },
-    ExplanationOfBenefit: { search: eobs, params: ['_id', 'patient', 'type', 'identifier', 'service-date', 'service-start-date', 'billable-period-start', '_lastUpdated', '_include'] },
+    ExplanationOfBenefit: { search: eobs, params: ['_id', 'patient', 'use', 'type', 'identifier', 'service-date', 'service-start-date', 'billable-period-start', '_lastUpdated', '_include'] },
     Group: { search: groups, params: ['_id'] },
   } as const;
 
@@ -130,6 +145,6 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
 
   // Anything else under /fhir is an unknown resource type.
   app.all('/fhir/*', {}, async () => {
-    throw new TandemError('NOT_FOUND', 'resource type or operation (supported: Patient, Coverage, ExplanationOfBenefit, Group, metadata)');
+    throw new TandemError('NOT_FOUND', `resource type or operation (supported: Patient, Coverage, ExplanationOfBenefit, Group, ${US_CORE_CLINICAL_TYPES.join(', ')}, metadata)`);
   });
 }
