@@ -23,4 +23,6 @@ export * from './repositories/subscription-repo.ts';
 export * from './repositories/smart-repo.ts';
 export * from './repositories/bulk-export-repo.ts';
 export * from './repositories/member-match-repo.ts';
+export * from './repositories/provider-access-repo.ts';
+export * from './repositories/roster-change-repo.ts';
 export * from './repositories/quality-repo.ts';

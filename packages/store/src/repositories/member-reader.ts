@@ -1,7 +1,8 @@
 /**
  * Member-data reads for the FHIR API (Patient, Coverage, ExplanationOfBenefit), scoped
  * by the access policy: a payer sees its members; a provider sees the members it
- * treats (those it has billed a claim for). Every call writes an audit record.
+ * treats (those it has billed a claim for, and those it attested a treatment relationship
+ * for through $provider-member-match). Every call writes an audit record.
  */
 import type { AccessContext } from '@tandem/core';
 import { sql } from 'kysely';
@@ -26,7 +27,14 @@ function visibleMembers(db: Db, ctx: AccessContext) {
   const q = ctx.patientKey === undefined ? db.selectFrom('member') : db.selectFrom('member').where('member.key', '=', ctx.patientKey);
   return ctx.orgKind === 'payer'
     ? q.where('member.payer_org_id', '=', ctx.orgId)
-    : q.where(({ exists, selectFrom }) => exists(selectFrom('claim').select(sql`1`.as('x')).whereRef('claim.member_key', '=', 'member.key').where('claim.provider_org_id', '=', ctx.orgId)));
+    : q.where(({ exists, or, selectFrom }) => or([
+      exists(selectFrom('claim').select(sql`1`.as('x')).whereRef('claim.member_key', '=', 'member.key').where('claim.provider_org_id', '=', ctx.orgId)),
+      // A treatment relationship the provider attested (PDex $provider-member-match), inside its
+      // period, for a member who has not opted out of Provider Access.
+      exists(selectFrom('treatment_relationship as t').select(sql`1`.as('x')).whereRef('t.member_key', '=', 'member.key').where('t.provider_org_id', '=', ctx.orgId)
+        .where(sql<boolean>`t.period_start <= current_date and t.period_end >= current_date`)
+        .where(sql<boolean>`not exists (select 1 from member_access_choice o where o.member_key = t.member_key and o.provider_access_opt_out)`)),
+    ]));
 }
 
 export async function searchMembers(db: Db, ctx: AccessContext, f: MemberQuery) {
