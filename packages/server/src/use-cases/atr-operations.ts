@@ -34,8 +34,8 @@ async function contractFor(db: Db, ctx: AccessContext, contractId: string) {
 }
 
 /** The roster Group as the caller sees it (after a change or a confirmation). */
-export async function rosterGroup(db: Db, ctx: AccessContext, contractId: string): Promise<Resource> {
-  const { groups } = await searchRosters(db, ctx, { contractId, limit: 1, offset: 0 });
+export async function rosterGroup(db: Db, ctx: AccessContext, contractId: string, memberKeys?: readonly string[]): Promise<Resource> {
+  const { groups } = await searchRosters(db, ctx, { contractId, limit: 1, offset: 0, ...(memberKeys ? { memberKeys } : {}) });
   const g = groups[0];
   if (!g) throw new TandemError('NOT_FOUND', `Group/${contractId}`);
   return attributionGroup({
@@ -136,8 +136,6 @@ export async function attributionStatus(db: Db, ctx: AccessContext, contractId: 
   const ps = params(body, '$attribution-status').filter((p) => p.name === 'memberId' || p.name === 'patientReference');
   if (ps.length === 0) throw new TandemError('INVALID_REQUEST', '$attribution-status needs memberId (valueIdentifier) or patientReference (valueReference), one or more');
   const { contract, run } = await contractFor(db, ctx, contractId);
-  const group = await rosterGroup(db, ctx, contractId);
-  const members = (group['member'] as Array<{ entity: { reference: string; identifier?: { value?: string } } }> | undefined) ?? [];
   const changes = run ? await latestRosterChanges(db, contractId, run.id) : new Map();
   const asked = ps.map((p) => (p.name === 'memberId' ? { by: 'memberId', value: p.valueIdentifier?.value ?? '' } : { by: 'patientReference', value: p.valueReference?.reference ?? '' }));
   // Resolve the asked members among the payer's (for removed members, who are not in the Group).
@@ -147,6 +145,9 @@ export async function attributionStatus(db: Db, ctx: AccessContext, contractId: 
     ? await db.selectFrom('member').select(['key', 'member_id']).where('payer_org_id', '=', contract.payer_org_id)
       .where((eb) => eb.or([...(ids.length ? [eb('member_id', 'in', ids)] : []), ...(keys.length ? [eb('key', 'in', keys)] : [])])).execute()
     : [];
+  // The Group narrowed to the asked members: only they are read (and audited as read).
+  const group = await rosterGroup(db, ctx, contractId, known.map((k) => k.key));
+  const members = (group['member'] as Array<{ entity: { reference: string; identifier?: { value?: string } } }> | undefined) ?? [];
   const out: Array<Record<string, unknown>> = [];
   const missing: string[] = [];
   for (const a of asked) {

@@ -107,7 +107,7 @@ export interface AttributionListMember {
  * provider's confirmation of the list. No member cap: every member is listed. Audited as a
  * read of every member listed.
  */
-export async function searchRosters(db: Db, ctx: AccessContext, f: { contractId?: string | undefined; limit: number; offset: number }) {
+export async function searchRosters(db: Db, ctx: AccessContext, f: { contractId?: string | undefined; limit: number; offset: number; memberKeys?: readonly string[] }) {
   let contracts = db.selectFrom('contract').selectAll();
   // Rosters are a payer–provider matter: a member's app (patient context) sees none.
   if (ctx.patientKey !== undefined) contracts = contracts.where(sql<boolean>`false`);
@@ -131,6 +131,8 @@ export async function searchRosters(db: Db, ctx: AccessContext, f: { contractId?
       .selectFrom('member as m')
       .select(['m.key', 'm.member_id'])
       .where('m.key', 'in', (eb) => eb.selectFrom(rosterMemberKeys(c.id).as('r')).select('r.member_key'))
+      // Narrowed to some members (ATR $attribution-status): only those are read, and audited.
+      .$if(f.memberKeys !== undefined, (q) => (f.memberKeys!.length ? q.where('m.key', 'in', [...f.memberKeys!]) : q.where(sql<boolean>`false`)))
       .orderBy('m.key')
       .execute();
     out.push({

@@ -131,6 +131,7 @@ describe(`Da Vinci ATR operations on a ${ROSTER_SIZE}-member roster on ${db}`, (
   });
 
   it('answers $attribution-status for a member list: on the list, removed (with reason), not on the list', async () => {
+    const before = Number((await t.deps.store.db.selectFrom('audit_event').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow()).id);
     const r = await op('attribution-status', riverside, [
       { name: 'memberId', valueIdentifier: { value: MEMBER.memberId } },
       { name: 'patientReference', valueReference: { reference: `Patient/${ATR_MEMBER.key}` } },
@@ -145,6 +146,10 @@ describe(`Da Vinci ATR operations on a ${ROSTER_SIZE}-member roster on ${db}`, (
     ]);
     expect(group['member'][2]['extension'][0]['valueString']).toBe('moved out of the service area');
     expect(r.body['entry'][1]['resource']['issue'][0]['diagnostics']).toContain('NOBODY-1 is not on the attribution list');
+    // Only the members asked about were read, and only they are in the audit — not the whole list.
+    const audited = await t.deps.store.db.selectFrom('audit_event').select('member_keys').where('id', '>', before).execute();
+    expect(audited.length).toBeGreaterThan(0);
+    expect(new Set(audited.flatMap((a) => a.member_keys))).toEqual(new Set([MEMBER.key, ATR_MEMBER.key, generated[0]!.key]));
     // The GET form answers the same.
     const get = (await (await fetch(`${base}/fhir/Group/ct-1/$attribution-status?memberId=${MEMBER.memberId}`, { headers: { authorization: `Bearer ${riverside}` } })).json()) as Json;
     expect(get['entry'][0]['resource']['member'][0]['entity']['reference']).toBe(`Patient/${MEMBER.key}`);
