@@ -19,6 +19,8 @@ const ACT_REASON = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
 const NPI = 'http://hl7.org/fhir/sid/us-npi';
 /** How long an attested relationship holds when the Consent gives no end (the payer's re-attestation interval). */
 export const ATTESTATION_DAYS = 365;
+/** A FHIR date, or the date part of a dateTime. */
+const DAY = /^\d{4}-\d{2}-\d{2}/;
 /** Members per request: a bigger list goes in several requests (each answer is built in memory). */
 export const MAX_MEMBERS = 1000;
 
@@ -45,15 +47,18 @@ export function attestationProblem(consent: Resource, patientId: string | undefi
   if (provision?.type !== 'permit') return 'the Consent does not permit (provision.type is not permit)';
   if (!provision.purpose?.some((p) => p.system === ACT_REASON && p.code === 'TREAT')) return 'the Consent is not for treatment (provision.purpose has no v3-ActReason TREAT)';
   const period = provision.period;
-  if (!period?.start) return 'the Consent gives no treatment start (provision.period.start)';
-  if (period.start > today) return `the treatment relationship starts later (${period.start})`;
-  if (period.end && period.end < today) return `the treatment relationship ended on ${period.end}`;
+  if (!period?.start || !DAY.test(period.start)) return 'the Consent gives no treatment start date (provision.period.start)';
+  if (period.end !== undefined && !DAY.test(period.end)) return 'provision.period.end is not a date';
+  if (period.start.slice(0, 10) > today) return `the treatment relationship starts later (${period.start})`;
+  if (period.end && period.end.slice(0, 10) < today) return `the treatment relationship ended on ${period.end}`;
   const patientRef = (consent['patient'] as Reference | undefined)?.reference;
   if (!patientId || patientRef !== `Patient/${patientId}`) return 'the Consent is not about the MemberPatient sent with it (Consent.patient)';
   const orgs = (consent['organization'] as Reference[] | undefined) ?? [];
   const names = (r: Reference) => r.reference === `Organization/${provider.id}` || (provider.npi !== null && r.identifier?.system === NPI && r.identifier.value === provider.npi);
   if (!orgs.some(names)) return 'the Consent does not name the requesting organization (Consent.organization, by reference or NPI)';
   if (!((consent['performer'] as Reference[] | undefined) ?? []).some((p) => p.display || p.identifier?.value || p.reference)) return 'the Consent does not say who attested (Consent.performer)';
+  const when = consent['dateTime'];
+  if (typeof when !== 'string' || Number.isNaN(Date.parse(when))) return 'the Consent does not say when it was attested (Consent.dateTime)';
   return null;
 }
 
@@ -129,8 +134,8 @@ export async function providerMemberMatch(db: Db, ctx: AccessContext, body: unkn
     }
     const provision = x.consent['provision'] as { period: { start: string; end?: string } };
     const end = provision.period.end ?? addDays(today, ATTESTATION_DAYS);
-    const period = { start: provision.period.start, end };
-    relationships.push({ memberKey: m.key, attestedBy: who(x.consent['performer'] as Reference[] | undefined), attestedAt: (x.consent['dateTime'] as string | undefined) ?? null, consent: x.consent, periodStart: period.start, periodEnd: period.end });
+    const period = { start: provision.period.start.slice(0, 10), end: end.slice(0, 10) };
+    relationships.push({ memberKey: m.key, attestedBy: who(x.consent['performer'] as Reference[] | undefined), attestedAt: x.consent['dateTime'] as string, consent: x.consent, periodStart: period.start, periodEnd: period.end });
     matched.push({ reference: `Patient/${m.key}`, display: x.label, period });
   }
 

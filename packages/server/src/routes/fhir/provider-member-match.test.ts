@@ -168,6 +168,7 @@ describe(`PDex $provider-member-match on ${db}`, () => {
       ['not for treatment', (c) => (c['provision']['purpose'] = [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'HPAYMT' }])],
       ['ended', (c) => (c['provision']['period']['end'] = '2025-12-31')],
       ['no performer', (c) => delete c['performer']],
+      ['no attestation time', (c) => (c['dateTime'] = 'yesterday')],
     ];
     const bad = variants.map(([, f]) => {
       const b = structuredClone(ok);
@@ -181,6 +182,7 @@ describe(`PDex $provider-member-match on ${db}`, () => {
     expect(displays[2]).toContain('not for treatment');
     expect(displays[3]).toContain('ended on 2025-12-31');
     expect(displays[4]).toContain('who attested');
+    expect(displays[5]).toContain('when it was attested');
     // The unchanged IG Consent with its own Patient id matches, and HPAYMT/HOPERAT beside TREAT do no harm.
     expect(refs(groupOf(r.body, 'MatchedMembers'))).toEqual([`Patient/${ROBERT.key}`]);
   });
@@ -252,5 +254,9 @@ describe(`PDex $provider-member-match on ${db}`, () => {
     expect((await match(springfield, { resourceType: 'Parameters', parameter: [] })).status).toBe(400);
     // The payer is not a provider.
     expect((await match(admin, REQUEST)).status).toBe(403);
+    // The CapabilityStatement announces the operation.
+    const cs = (await (await fetch(`${base}/fhir/metadata`)).json()) as Json;
+    const group = cs['rest'][0]['resource'].find((r: Json) => r['type'] === 'Group');
+    expect(group['operation']).toContainEqual({ name: 'provider-member-match', definition: 'http://hl7.org/fhir/us/davinci-pdex/OperationDefinition/ProviderMemberMatch' });
   });
 });
