@@ -36,6 +36,24 @@ export function rosterMemberKeys(contractId: string) {
     select l.member_key from last_change l where l.action = 'add')`;
 }
 
+/**
+ * The member keys on any roster of a provider organization now, as one subquery: for each of
+ * its contracts, the payer's latest run's assignments to it with that contract's changes
+ * applied (the union of `rosterMemberKeys` over the provider's contracts).
+ */
+export function providerRosterKeys(providerOrgId: string) {
+  return sql<{ member_key: string }>`(
+    with c as (select id, payer_org_id from contract where provider_org_id = ${providerOrgId}),
+    runs as (select c.id as contract_id, (select r.id from attribution_run r where r.payer_org_id = c.payer_org_id order by r.created_at desc, r.id desc limit 1) as run_id from c),
+    last_change as (
+      select distinct on (rc.contract_id, rc.member_key) rc.contract_id, rc.member_key, rc.action from roster_change rc
+      join runs on runs.contract_id = rc.contract_id and runs.run_id = rc.run_id order by rc.contract_id, rc.member_key, rc.id desc)
+    select a.member_key from runs join attribution a on a.run_id = runs.run_id and a.org_id = ${providerOrgId}
+    where not exists (select 1 from last_change l where l.contract_id = runs.contract_id and l.member_key = a.member_key and l.action = 'remove')
+    union
+    select l.member_key from last_change l where l.action = 'add')`;
+}
+
 export interface RosterChange {
   readonly contractId: string;
   readonly runId: string;

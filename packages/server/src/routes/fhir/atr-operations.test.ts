@@ -75,6 +75,22 @@ describe(`Da Vinci ATR operations on a ${ROSTER_SIZE}-member roster on ${db}`, (
     const r = await bulkExport(`${base}/fhir/Group/ct-1/$davinci-data-export?_type=Patient,Coverage`, riverside);
     expect(r.resources.get('Patient')).toHaveLength(ROSTER_SIZE);
     expect(r.resources.get('Coverage')).toHaveLength(ROSTER_SIZE);
+    // The roster is a treatment relationship for Provider Access: the provider pages through
+    // every attributed member with a FHIR Patient search, 200 at a time.
+    const seen: string[] = [];
+    let next: string | undefined = `${base}/fhir/Patient?_count=200`;
+    let pages = 0;
+    while (next) {
+      const bundle = (await (await fetch(next, { headers: { authorization: `Bearer ${riverside}` } })).json()) as Json;
+      expect(bundle['total']).toBe(ROSTER_SIZE);
+      seen.push(...(bundle['entry'] ?? []).map((e: Json) => e['resource']['id'] as string));
+      next = bundle['link'].find((l: Json) => l['relation'] === 'next')?.['url'] as string | undefined;
+      pages++;
+    }
+    expect(pages).toBe(Math.ceil(ROSTER_SIZE / 200));
+    expect(new Set(seen)).toEqual(new Set(keysOf(g)));
+    // Lakeside has no one on a roster (and billed no one): an empty search.
+    expect(((await (await fetch(`${base}/fhir/Patient`, { headers: { authorization: `Bearer ${lakeside}` } })).json()) as Json)['total']).toBe(0);
   }, 120_000);
 
   it('lets the payer add and remove members with a reason and period, audited, shown on the next read and in the export', async () => {
@@ -108,11 +124,21 @@ describe(`Da Vinci ATR operations on a ${ROSTER_SIZE}-member roster on ${db}`, (
     const audit = await t.deps.store.db.selectFrom('audit_event').select(['member_keys', 'detail']).where('action', '=', 'update').where('resource_id', '=', 'ct-1').orderBy('id').execute();
     expect(audit.map((a) => [(a.detail as Json)['operation'], a.member_keys])).toEqual([['member-add', [ATR_MEMBER.key]], ['member-remove', [generated[0]!.key]]]);
 
+    // …and the FHIR reads follow the list: the removed member is gone, the added one readable.
+    expect((await fetch(`${base}/fhir/Patient/${generated[0]!.key}`, { headers: { authorization: `Bearer ${riverside}` } })).status).toBe(404);
+    expect((await fetch(`${base}/fhir/Patient/${ATR_MEMBER.key}`, { headers: { authorization: `Bearer ${riverside}` } })).status).toBe(200);
     const r = await bulkExport(`${base}/fhir/Group/ct-1/$davinci-data-export?_type=Patient`, riverside);
     const exported = r.resources.get('Patient')!.map((p) => p['id']);
     expect(exported).toHaveLength(ROSTER_SIZE);
     expect(exported).toContain(ATR_MEMBER.key);
     expect(exported).not.toContain(generated[0]!.key);
+
+    // A member on the roster who opts out of Provider Access leaves the provider's reads.
+    const choose = (out: boolean) => fetch(`${base}/api/members/${MEMBER_2.key}/access-choices`, { method: 'PUT', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ providerAccessOptOut: out, payerToPayerOptIn: false }) });
+    expect((await fetch(`${base}/fhir/Patient/${MEMBER_2.key}`, { headers: { authorization: `Bearer ${riverside}` } })).status).toBe(200);
+    await choose(true);
+    expect((await fetch(`${base}/fhir/Patient/${MEMBER_2.key}`, { headers: { authorization: `Bearer ${riverside}` } })).status).toBe(404);
+    await choose(false);
   }, 120_000);
 
   it('refuses changes that do not hold, with OperationOutcomes', async () => {
