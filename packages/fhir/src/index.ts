@@ -1,5 +1,6 @@
 /** @tandem/fhir — domain ⇄ FHIR R4 mapping (US Core, CARIN Blue Button). */
 export * from './attribution-group.ts';
+export * from './provider-access-groups.ts';
 export * from './capability-statement.ts';
 export * from './identifiers.ts';
 export * from './resources.ts';

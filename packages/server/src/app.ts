@@ -24,6 +24,7 @@ import { patientEverythingRoutes } from './routes/fhir/patient-everything-routes
 import { clinicalRoutes } from './routes/fhir/clinical-routes.ts';
 import { bulkExportRoutes } from './routes/fhir/bulk-export-routes.ts';
 import { memberMatchRoutes } from './routes/fhir/member-match-routes.ts';
+import { providerAccessRoutes } from './routes/fhir/provider-access-routes.ts';
 import { valueBasedRoutes } from './routes/value-based-routes.ts';
 import { x12Routes } from './routes/x12-routes.ts';
 
@@ -95,6 +96,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   clinicalRoutes(app, deps);
   bulkExportRoutes(app, deps);
   memberMatchRoutes(app, deps);
+  providerAccessRoutes(app, deps);
 
   const webDir = opts.webDir;
   if (webDir && existsSync(webDir)) {

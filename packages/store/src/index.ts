@@ -23,6 +23,8 @@ export * from './repositories/subscription-repo.ts';
 export * from './repositories/smart-repo.ts';
 export * from './repositories/bulk-export-repo.ts';
 export * from './repositories/member-match-repo.ts';
+export * from './repositories/provider-access-repo.ts';
+export * from './repositories/roster-change-repo.ts';
 export * from './repositories/quality-repo.ts';
 export * from './repositories/clinical-reader.ts';
 export * from './repositories/prior-auth-eob-reader.ts';

@@ -467,6 +467,52 @@ export interface MeasureResultTable {
   error: string | null;
   evaluated_at: Timestamp;
 }
+export interface ProviderMatchTable {
+  id: string;
+  provider_org_id: string;
+  actor: string;
+  submitted: number;
+  matched: number;
+  not_matched: number;
+  consent_constrained: number;
+  created_at: Generated<Timestamp>;
+}
+export interface TreatmentRelationshipTable {
+  id: Generated<number>;
+  member_key: string;
+  provider_org_id: string;
+  source: 'attestation';
+  match_id: string | null;
+  attested_by: string;
+  attested_at: string | null;
+  consent: Json<Record<string, unknown>>;
+  period_start: string;
+  period_end: string;
+  recorded_by: string;
+  created_at: Generated<Timestamp>;
+}
+export interface RosterChangeTable {
+  id: Generated<number>;
+  contract_id: string;
+  run_id: string;
+  member_key: string;
+  action: 'add' | 'remove';
+  reason: string;
+  period_start: string | null;
+  period_end: string | null;
+  actor: string;
+  created_at: Generated<Timestamp>;
+}
+export interface RosterConfirmationTable {
+  id: Generated<number>;
+  contract_id: string;
+  run_id: string;
+  last_change_id: number | null;
+  members: number;
+  confirmed_by: string;
+  org_id: string;
+  confirmed_at: Generated<Timestamp>;
+}
 
 export interface Database {
   organization: OrganizationTable;
@@ -512,4 +558,8 @@ export interface Database {
   clinical_submission: ClinicalSubmissionTable;
   clinical_resource: ClinicalResourceTable;
   measure_result: MeasureResultTable;
+  provider_match: ProviderMatchTable;
+  treatment_relationship: TreatmentRelationshipTable;
+  roster_change: RosterChangeTable;
+  roster_confirmation: RosterConfirmationTable;
 }

@@ -17,7 +17,8 @@ declare module 'fastify' {
 /**
  * The routes that enforce SMART scopes (`requireScope`) and a patient-context token's member
  * (the repositories filter on `AccessContext.patientKey`): searches and reads of the Patient
- * Access resources (CARIN Blue Button, PDex prior authorizations, US Core clinical), $everything, the bulk export and $member-match. Opt-in, so a new route is
+ * Access resources (CARIN Blue Button, PDex prior authorizations, US Core clinical), $everything,
+ * the bulk export, $member-match, $provider-member-match and the provider's ATR operations. Opt-in, so a new route is
  * closed to SMART tokens until it is written for them.
  */
 const SMART_ROUTES: ReadonlySet<string> = new Set([
@@ -26,6 +27,10 @@ const SMART_ROUTES: ReadonlySet<string> = new Set([
   'GET /fhir/Group/:id/$davinci-data-export', 'GET /fhir/Group/:id/$export', 'GET /fhir/$export',
   'GET /fhir/bulk-status/:id', 'DELETE /fhir/bulk-status/:id', 'GET /fhir/bulk-files/:id/:file',
   'POST /fhir/Patient/$member-match',
+  // Provider systems (backend tokens): attestation matching and the provider's ATR operations.
+  // $member-add / $member-remove are the payer's and take dashboard tokens only.
+  'POST /fhir/Group/$provider-member-match',
+  'POST /fhir/Group/:id/$attribution-status', 'GET /fhir/Group/:id/$attribution-status', 'POST /fhir/Group/:id/$confirm-attribution-list',
 ]);
 
 /** Verifies access tokens of the SMART authorization server (auth/smart); null when the token is not one of them. */

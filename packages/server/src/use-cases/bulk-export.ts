@@ -9,7 +9,7 @@
 import { smartScopeAllows, TandemError, type AccessContext } from '@tandem/core';
 import { coverageResource, dateBounds, eobBasisResource, eobResource, paramList, patientResource, US_CORE_CLINICAL_TYPES } from '@tandem/fhir';
 import {
-  auditExport, cancelExportJob, claimNextExportJob, countExport, expireExportJobs, finishExportJob, freezeExportMembers, getExportJob, insertExportJob, recordAudit,
+  auditExport, cancelExportJob, isMatchGroup, claimNextExportJob, countExport, expireExportJobs, finishExportJob, freezeExportMembers, getExportJob, insertExportJob, recordAudit,
   streamExportClaims, streamExportCoverages, streamExportMembers, type ClaimStreamFilter, type Db, type ExportJobRow,
 } from '@tandem/store';
 import { randomBytes } from 'node:crypto';
@@ -71,9 +71,12 @@ export async function kickOffExport(deps: Deps, ctx: AccessContext, k: KickOff):
   const typeFilters = paramList(k.typeFilter);
   typeFilterOf(typeFilters);
   if (k.groupId) {
-    const c = await deps.store.db.selectFrom('contract').select(['id', 'payer_org_id', 'provider_org_id']).where('id', '=', k.groupId).executeTakeFirst();
-    // A group outside your organizations is a 404, the same as a missing one.
-    if (!c || (ctx.orgKind === 'payer' ? c.payer_org_id : c.provider_org_id) !== ctx.orgId) throw new TandemError('NOT_FOUND', `Group/${k.groupId}`);
+    const match = await isMatchGroup(deps.store.db, k.groupId);
+    const c = match ? undefined : await deps.store.db.selectFrom('contract').select(['id', 'payer_org_id', 'provider_org_id']).where('id', '=', k.groupId).executeTakeFirst();
+    // A group outside your organizations is a 404, the same as a missing one. A
+    // $provider-member-match Group is its provider's only.
+    const mine = match ? ctx.orgKind === 'provider' && match.providerOrgId === ctx.orgId : c !== undefined && (ctx.orgKind === 'payer' ? c.payer_org_id : c.provider_org_id) === ctx.orgId;
+    if (!mine) throw new TandemError('NOT_FOUND', `Group/${k.groupId}`);
   } else if (ctx.orgKind !== 'payer') throw new TandemError('FORBIDDEN', 'a provider exports the group of its attributed members (Group/{id}/$davinci-data-export)');
   const id = `bx-${randomBytes(10).toString('hex')}`;
   await insertExportJob(deps.store.db, {

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { Db } from '../open-database.ts';
 import { recordAudit } from './audit-repo.ts';
 import { insertJsonRows } from './json-insert.ts';
+import { latestRosterChanges, latestRunOf, rosterConfirmation, rosterMemberKeys } from './roster-change-repo.ts';
 
 /** Members with coverage overlapping [from, to]. */
 export async function attributionEligible(db: Db, payerId: string, from: string, to: string): Promise<string[]> {
@@ -91,12 +92,22 @@ export async function previousAssignments(db: Db, payerId: string, windowKind: s
   return new Map(rows.map((r) => [r.member_key, r.org_id]));
 }
 
+/** A roster member as the Group shows it: change since the run before (or the payer's `$member-add`), and its period when a change set one. */
+export interface AttributionListMember {
+  key: string;
+  memberId: string;
+  change: 'new' | 'change' | 'nochange';
+  period?: { start: string | null; end: string | null };
+}
+
 /**
  * Rosters as of the latest attribution run of the payer: one per contract the caller may
  * see (a provider sees its own contracts, a payer its own), with members and their change
- * since the run before. Audited as a read of every member listed.
+ * since the run before, the payer's ATR `$member-add`/`$member-remove` changes applied, and the
+ * provider's confirmation of the list. No member cap: every member is listed. Audited as a
+ * read of every member listed.
  */
-export async function searchRosters(db: Db, ctx: AccessContext, f: { contractId?: string | undefined; limit: number; offset: number }) {
+export async function searchRosters(db: Db, ctx: AccessContext, f: { contractId?: string | undefined; limit: number; offset: number; memberKeys?: readonly string[] }) {
   let contracts = db.selectFrom('contract').selectAll();
   // Rosters are a payer–provider matter: a member's app (patient context) sees none.
   if (ctx.patientKey !== undefined) contracts = contracts.where(sql<boolean>`false`);
@@ -104,31 +115,33 @@ export async function searchRosters(db: Db, ctx: AccessContext, f: { contractId?
   if (f.contractId) contracts = contracts.where('id', '=', f.contractId);
   const all = await contracts.orderBy('id').execute();
   const page = all.slice(f.offset, f.offset + f.limit);
-  const out: Array<{ contract: (typeof all)[number]; run: { id: string; windowFrom: string; windowTo: string; createdAt: string } | null; members: Array<{ key: string; memberId: string; change: 'new' | 'change' | 'nochange' }> }> = [];
+  const out: Array<{
+    contract: (typeof all)[number]; run: { id: string; windowFrom: string; windowTo: string; createdAt: string } | null; members: AttributionListMember[];
+    confirmation: Awaited<ReturnType<typeof rosterConfirmation>>;
+  }> = [];
   for (const c of page) {
-    const run = await db
-      .selectFrom('attribution_run')
-      .select(['id', 'window_kind', sql<string>`to_char(window_from, 'YYYY-MM-DD')`.as('from'), sql<string>`to_char(window_to, 'YYYY-MM-DD')`.as('to'), sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`.as('at')])
-      .where('payer_org_id', '=', c.payer_org_id)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
+    const run = await latestRunOf(db, c.payer_org_id);
     if (!run) {
-      out.push({ contract: c, run: null, members: [] });
+      out.push({ contract: c, run: null, members: [], confirmation: null });
       continue;
     }
     const previous = await previousAssignments(db, c.payer_org_id, run.window_kind, run.id);
+    const changes = await latestRosterChanges(db, c.id, run.id);
     const rows = await db
-      .selectFrom('attribution as a')
-      .innerJoin('member as m', 'm.key', 'a.member_key')
+      .selectFrom('member as m')
       .select(['m.key', 'm.member_id'])
-      .where('a.run_id', '=', run.id)
-      .where('a.org_id', '=', c.provider_org_id)
+      .where('m.key', 'in', (eb) => eb.selectFrom(rosterMemberKeys(c.id).as('r')).select('r.member_key'))
+      // Narrowed to some members (ATR $attribution-status): only those are read, and audited.
+      .$if(f.memberKeys !== undefined, (q) => (f.memberKeys!.length ? q.where('m.key', 'in', [...f.memberKeys!]) : q.where(sql<boolean>`false`)))
       .orderBy('m.key')
       .execute();
     out.push({
-      contract: c, run: { id: run.id, windowFrom: run.from, windowTo: run.to, createdAt: run.at },
-      members: rows.map((r) => ({ key: r.key, memberId: r.member_id, change: previous.size === 0 || !previous.has(r.key) ? 'new' : previous.get(r.key) === c.provider_org_id ? 'nochange' : 'change' })),
+      contract: c, run: { id: run.id, windowFrom: run.from, windowTo: run.to, createdAt: run.at }, confirmation: await rosterConfirmation(db, c.id, run.id),
+      members: rows.map((r) => {
+        const added = changes.get(r.key);
+        if (added?.action === 'add') return { key: r.key, memberId: r.member_id, change: 'new' as const, period: { start: added.period_start, end: added.period_end } };
+        return { key: r.key, memberId: r.member_id, change: previous.size === 0 || !previous.has(r.key) ? 'new' as const : previous.get(r.key) === c.provider_org_id ? 'nochange' as const : 'change' as const };
+      }),
     });
   }
   await recordAudit(db, ctx, { action: f.contractId ? 'read' : 'search', resourceType: 'Group', resourceId: f.contractId ?? null, memberKeys: out.flatMap((g) => g.members.map((m) => m.key)), detail: { groups: out.length } });

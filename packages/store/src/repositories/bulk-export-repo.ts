@@ -9,6 +9,8 @@ import type { AccessContext } from '@tandem/core';
 import { sql } from 'kysely';
 import type { Db } from '../open-database.ts';
 import type { DateBound } from './member-reader.ts';
+import { isMatchGroup, matchGroupMembers } from './provider-access-repo.ts';
+import { rosterMemberKeys } from './roster-change-repo.ts';
 
 export interface ExportJobInput {
   readonly id: string;
@@ -46,20 +48,25 @@ export async function claimNextExportJob(db: Db): Promise<ExportJobRow | undefin
 
 /**
  * The members a group export covers: the roster of the contract's provider in the payer's
- * latest attribution run (the Da Vinci ATR Group), or every member of a payer when no group.
+ * latest attribution run with its ATR changes (the Da Vinci ATR Group), the members of a PDex
+ * provider-match Group, or every member of a payer when no group.
  * Members who opted out of Provider Access are left out of group (provider) exports.
  */
 export async function freezeExportMembers(db: Db, job: ExportJobRow): Promise<number> {
-  if (job.group_id) {
+  const match = job.group_id ? await isMatchGroup(db, job.group_id) : undefined;
+  if (job.group_id && match) {
+    // A PDex $provider-member-match Group: its attested relationships still in their period on
+    // the transaction day, opted-out members left out (matchGroupMembers).
     await sql`
       insert into bulk_export_member (job_id, member_key)
-      select ${job.id}, a.member_key
-      from contract c
-      join lateral (select r.id from attribution_run r where r.payer_org_id = c.payer_org_id order by r.created_at desc, r.id desc limit 1) run on true
-      join attribution a on a.run_id = run.id and a.org_id = c.provider_org_id
-      where c.id = ${job.group_id}
-        -- CMS-0057-F: a member who opted out of Provider Access is never disclosed to providers.
-        and not exists (select 1 from member_access_choice o where o.member_key = a.member_key and o.provider_access_opt_out)`.execute(db);
+      select ${job.id}, g.member_key from ${matchGroupMembers(job.group_id, match.providerOrgId, job.transaction_time.slice(0, 10))} g`.execute(db);
+  } else if (job.group_id) {
+    // The contract's roster: the latest run's assignments with the payer's ATR changes applied.
+    await sql`
+      insert into bulk_export_member (job_id, member_key)
+      select ${job.id}, r.member_key from ${rosterMemberKeys(job.group_id)} r
+      -- CMS-0057-F: a member who opted out of Provider Access is never disclosed to providers.
+      where not exists (select 1 from member_access_choice o where o.member_key = r.member_key and o.provider_access_opt_out)`.execute(db);
   } else {
     await sql`insert into bulk_export_member (job_id, member_key) select ${job.id}, m.key from member m where m.payer_org_id = ${job.org_id}`.execute(db);
   }

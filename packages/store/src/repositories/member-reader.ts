@@ -1,13 +1,16 @@
 /**
  * Member-data reads for the FHIR API (Patient, Coverage, ExplanationOfBenefit), scoped
  * by the access policy: a payer sees its members; a provider sees the members it
- * treats (those it has billed a claim for). Every call writes an audit record.
+ * treats (those it has billed a claim for, those on its attribution rosters, and those it
+ * attested a treatment relationship for through $provider-member-match; the last two only
+ * while the member has not opted out of Provider Access). Every call writes an audit record.
  */
 import type { AccessContext } from '@tandem/core';
 import { sql } from 'kysely';
 import type { Db } from '../open-database.ts';
 import { recordAudit } from './audit-repo.ts';
 import { claimScope } from './claim-reader.ts';
+import { providerRosterKeys } from './roster-change-repo.ts';
 
 export interface MemberQuery {
   readonly key?: string | undefined;
@@ -25,9 +28,22 @@ export interface MemberQuery {
 export function visibleMembers(db: Db, ctx: AccessContext) {
   // A member's app (SMART patient context) sees that member only.
   const q = ctx.patientKey === undefined ? db.selectFrom('member') : db.selectFrom('member').where('member.key', '=', ctx.patientKey);
-  return ctx.orgKind === 'payer'
-    ? q.where('member.payer_org_id', '=', ctx.orgId)
-    : q.where(({ exists, selectFrom }) => exists(selectFrom('claim').select(sql`1`.as('x')).whereRef('claim.member_key', '=', 'member.key').where('claim.provider_org_id', '=', ctx.orgId)));
+  if (ctx.orgKind === 'payer') return q.where('member.payer_org_id', '=', ctx.orgId);
+  const notOptedOut = sql<boolean>`not exists (select 1 from member_access_choice o where o.member_key = member.key and o.provider_access_opt_out)`;
+  return q.where((eb) => eb.or([
+    // A member it billed a claim for.
+    eb.exists(eb.selectFrom('claim').select(sql`1`.as('x')).whereRef('claim.member_key', '=', 'member.key').where('claim.provider_org_id', '=', ctx.orgId)),
+    // A member on one of its attribution rosters (the ATR Group, with the payer's changes), who
+    // has not opted out of Provider Access.
+    eb.and([eb('member.key', 'in', sql<string>`(select r.member_key from ${providerRosterKeys(ctx.orgId)} r)`), notOptedOut]),
+    // A treatment relationship it attested (PDex $provider-member-match), inside its period, for
+    // a member who has not opted out of Provider Access.
+    eb.and([
+      eb.exists(eb.selectFrom('treatment_relationship as t').select(sql`1`.as('x')).whereRef('t.member_key', '=', 'member.key').where('t.provider_org_id', '=', ctx.orgId)
+        .where(sql<boolean>`t.period_start <= current_date and t.period_end >= current_date`)),
+      notOptedOut,
+    ]),
+  ]));
 }
 
 export async function searchMembers(db: Db, ctx: AccessContext, f: MemberQuery) {

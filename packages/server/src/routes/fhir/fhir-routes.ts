@@ -5,13 +5,14 @@
  * https://hl7.org/fhir/R4/http.html
  */
 import { smartScopeAllows, TandemError, type Member } from '@tandem/core';
-import { attributionGroup, capabilityStatement, coverageResource, dateBounds, eobResource, includeTargets, patientResource, searchBundle, US_CORE_CLINICAL_TYPES } from '@tandem/fhir';
+import { attributionGroup, OPT_OUT_GROUP_ID, capabilityStatement, coverageResource, dateBounds, eobResource, includeTargets, patientResource, searchBundle, US_CORE_CLINICAL_TYPES } from '@tandem/fhir';
 import { searchClaimsWithLines, searchCoverages, searchMembers, searchPriorAuthEobs, searchRosters } from '@tandem/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoDate, type Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
 import { priorAuthEobOf } from './clinical-rows.ts';
 import { EOB_INCLUDES, eobIncludes, eobInputOf } from './eob-rows.ts';
+import { matchGroupFor, optOutGroupFor } from '../../use-cases/provider-access-groups.ts';
 
 const FHIR_JSON = 'application/fhir+json';
 const MAX_COUNT = 200;
@@ -109,12 +110,18 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
 
   const groups = async (request: FastifyRequest, q: Query, id?: string) => {
     const { offset, count } = paging(q);
-    const { total, groups: rows } = await searchRosters(deps.store.db, access(request), { contractId: id ?? tokenValue(q['_id']), limit: count, offset });
+    const groupId = id ?? tokenValue(q['_id']);
+    // The payer's opt-out list and a provider's match Groups are Groups too, read by id.
+    if (groupId === OPT_OUT_GROUP_ID) return { total: 1, offset, count, resources: [await optOutGroupFor(deps.store.db, access(request))] };
+    const match = groupId ? await matchGroupFor(deps.store.db, access(request), groupId, isoDate(deps.clock())) : undefined;
+    if (match !== undefined) return { total: match ? 1 : 0, offset, count, resources: match ? [match] : [] };
+    const { total, groups: rows } = await searchRosters(deps.store.db, access(request), { contractId: groupId, limit: count, offset });
     return {
       total, offset, count,
       resources: rows.map((g) => attributionGroup({
         contractId: g.contract.id, contractName: g.contract.name, payerOrgId: g.contract.payer_org_id, providerOrgId: g.contract.provider_org_id,
         contractFrom: String(g.contract.effective_from).slice(0, 10), contractTo: g.contract.effective_to ? String(g.contract.effective_to).slice(0, 10) : null, run: g.run, members: g.members,
+        confirmation: g.confirmation,
       })),
     };
   };
