@@ -25,6 +25,8 @@ const SMART_ROUTES: ReadonlySet<string> = new Set([
   'GET /fhir/Group/:id/$davinci-data-export', 'GET /fhir/Group/:id/$export', 'GET /fhir/$export',
   'GET /fhir/bulk-status/:id', 'DELETE /fhir/bulk-status/:id', 'GET /fhir/bulk-files/:id/:file',
   'POST /fhir/Patient/$member-match',
+  // Payer-to-Payer (PDex bulk): the match and the export of its matched Group by POST.
+  'POST /fhir/Group/$bulk-member-match', 'POST /fhir/Group/:id/$davinci-data-export',
 ]);
 
 /** Verifies access tokens of the SMART authorization server (auth/smart); null when the token is not one of them. */

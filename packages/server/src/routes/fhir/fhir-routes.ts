@@ -5,7 +5,7 @@
  */
 import { smartScopeAllows, TandemError, type Member } from '@tandem/core';
 import { attributionGroup, capabilityStatement, coverageResource, dateBounds, eobResource, includeTargets, patientResource, searchBundle } from '@tandem/fhir';
-import { searchClaimsWithLines, searchCoverages, searchMembers, searchRosters } from '@tandem/store';
+import { searchClaimsWithLines, searchCoverages, searchMatchGroups, searchMembers, searchRosters } from '@tandem/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoDate, type Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
@@ -92,15 +92,20 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
     };
   };
 
+  // Two kinds of Group: attribution rosters (Da Vinci ATR) and the Groups a payer's own
+  // $bulk-member-match answered (PDex; ids start with p2p-). A search lists rosters, then match Groups.
   const groups = async (request: FastifyRequest, q: Query, id?: string) => {
     const { offset, count } = paging(q);
-    const { total, groups: rows } = await searchRosters(deps.store.db, access(request), { contractId: id ?? tokenValue(q['_id']), limit: count, offset });
+    const wantedId = id ?? tokenValue(q['_id']);
+    const isMatch = wantedId?.startsWith('p2p-');
+    const { total: rosterTotal, groups: rows } = isMatch ? { total: 0, groups: [] } : await searchRosters(deps.store.db, access(request), { contractId: wantedId, limit: count, offset });
+    const matches = wantedId !== undefined && !isMatch ? { total: 0, rows: [] } : await searchMatchGroups(deps.store.db, access(request), { id: wantedId, limit: Math.max(0, count - rows.length), offset: Math.max(0, offset - rosterTotal) });
     return {
-      total, offset, count,
-      resources: rows.map((g) => attributionGroup({
+      total: rosterTotal + matches.total, offset, count,
+      resources: [...rows.map((g) => attributionGroup({
         contractId: g.contract.id, contractName: g.contract.name, payerOrgId: g.contract.payer_org_id, providerOrgId: g.contract.provider_org_id,
         contractFrom: String(g.contract.effective_from).slice(0, 10), contractTo: g.contract.effective_to ? String(g.contract.effective_to).slice(0, 10) : null, run: g.run, members: g.members,
-      })),
+      })), ...matches.rows.map((m) => m.resource as unknown as ReturnType<typeof attributionGroup>)],
     };
   };
 
