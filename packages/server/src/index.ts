@@ -19,6 +19,7 @@ export * from './use-cases/create-contract.ts';
 export * from './use-cases/prior-auth/index.ts';
 export * from './auth/smart/authorization-server.ts';
 export * from './use-cases/register-smart-client.ts';
+export * from './use-cases/add-payer-organization.ts';
 export * from './use-cases/set-member-login.ts';
 export * from './use-cases/bulk-export.ts';
 export * from './quality/measure-package.ts';
