@@ -207,6 +207,10 @@ describe(`Payer-to-Payer on ${db}: $bulk-member-match, payertopayer export, impo
     expect((await get(`${base}/fhir/Group/${matchedId}`, thirdPayer)).status).toBe(404);
     const search = (await (await get(`${base}/fhir/Group`, thirdPayer)).json()) as { total: number };
     expect(search.total).toBe(0);
+    // The requester lists the Groups of its own two requests (3 + 2), and no provider roster.
+    const own = (await (await get(`${base}/fhir/Group`, newPayer)).json()) as { total: number; entry: Array<{ resource: R }> };
+    expect(own.total).toBe(5);
+    expect(own.entry.every((e) => String(e.resource['id']).startsWith('p2p-'))).toBe(true);
     const kick = (token: string, body: unknown = exportBody) => fetch(`${base}/fhir/Group/${matchedId}/$davinci-data-export`, { method: 'POST', headers: { authorization: `Bearer ${token}`, prefer: 'respond-async', 'content-type': 'application/fhir+json' }, body: JSON.stringify(body) });
     expect((await kick(thirdPayer)).status).toBe(404);
     expect((await kick(admin)).status).toBe(404); // not even the old payer's own staff: the Group is the requester's
