@@ -58,8 +58,9 @@ export function capabilityStatement(baseUrl: string, version: string, date: stri
           { type: 'ExplanationOfBenefit', supportedProfile: ['http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Professional-NonClinician', 'http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Outpatient-Institutional', PDEX_PRIOR_AUTH_PROFILE], interaction: read,
             searchInclude: ['ExplanationOfBenefit:patient', 'ExplanationOfBenefit:coverage', 'ExplanationOfBenefit:insurer', 'ExplanationOfBenefit:provider', 'ExplanationOfBenefit:*'],
             searchParam: [{ name: '_id', type: 'token' }, { name: 'patient', type: 'reference' }, { name: 'use', type: 'token' }, { name: 'type', type: 'token' }, { name: 'identifier', type: 'token' }, { name: 'service-date', type: 'date' }, { name: 'service-start-date', type: 'date' }, { name: 'billable-period-start', type: 'date' }, { name: '_lastUpdated', type: 'date' }] },
-          { type: 'Group', supportedProfile: ['http://hl7.org/fhir/us/davinci-atr/StructureDefinition/atr-group', 'http://hl7.org/fhir/us/davinci-pdex/StructureDefinition/pdex-member-opt-out'], interaction: read,
+          { type: 'Group', supportedProfile: ['http://hl7.org/fhir/us/davinci-atr/StructureDefinition/atr-group', 'http://hl7.org/fhir/us/davinci-pdex/StructureDefinition/pdex-member-opt-out', 'http://hl7.org/fhir/us/davinci-pdex/StructureDefinition/pdex-member-match-group', 'http://hl7.org/fhir/us/davinci-pdex/StructureDefinition/pdex-member-no-match-group'], interaction: read,
             operation: [
+              { name: 'bulk-member-match', definition: 'http://hl7.org/fhir/us/davinci-pdex/OperationDefinition/BulkMemberMatch' },
               { name: 'davinci-data-export', definition: 'http://hl7.org/fhir/us/davinci-pdex/OperationDefinition/GroupExport' },
               { name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export' },
               { name: 'provider-member-match', definition: 'http://hl7.org/fhir/us/davinci-pdex/OperationDefinition/ProviderMemberMatch' },

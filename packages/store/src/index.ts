@@ -28,3 +28,4 @@ export * from './repositories/roster-change-repo.ts';
 export * from './repositories/quality-repo.ts';
 export * from './repositories/clinical-reader.ts';
 export * from './repositories/prior-auth-eob-reader.ts';
+export * from './repositories/payer-to-payer-repo.ts';

@@ -408,6 +408,8 @@ export interface BulkExportJobTable {
   started_at: string | null;
   finished_at: string | null;
   expires_at: string | null;
+  /** The request body of an asynchronous operation that is not an export ($bulk-member-match; migration 011). */
+  input: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 export interface BulkExportMemberTable {
   job_id: string;
@@ -425,6 +427,42 @@ export interface MemberLoginTable {
   member_key: string;
   password_hash: string;
   created_at: Generated<Timestamp>;
+}
+// Payer-to-Payer exchange (migration 011).
+export interface MemberMatchGroupTable {
+  id: string;
+  job_id: string;
+  requester_org_id: string;
+  category: 'match' | 'nomatch' | 'consentconstraint';
+  resource: Json<Record<string, unknown>>;
+  created_at: Generated<Timestamp>;
+}
+export interface MemberMatchGroupMemberTable {
+  group_id: string;
+  member_key: string;
+  consent_start: string | null;
+  consent_end: string | null;
+}
+export interface PayerImportTable {
+  id: string;
+  member_key: string;
+  from_payer: string;
+  source_patient_id: string | null;
+  export_request: string | null;
+  export_transaction_time: string | null;
+  files: Json<Array<{ file: string; type: string; lines: number }>>;
+  counts: Json<Record<string, number>>;
+  actor: string;
+  org_id: string;
+  imported_at: Generated<Timestamp>;
+}
+export interface ImportedResourceTable {
+  member_key: string;
+  resource_type: string;
+  resource_id: string;
+  import_id: string;
+  source_id: string;
+  resource: Json<Record<string, unknown>>;
 }
 // Quality measures (migration 006).
 export interface MeasurePackageTable {
@@ -554,6 +592,10 @@ export interface Database {
   bulk_export_job: BulkExportJobTable;
   bulk_export_member: BulkExportMemberTable;
   member_access_choice: MemberAccessChoiceTable;
+  member_match_group: MemberMatchGroupTable;
+  member_match_group_member: MemberMatchGroupMemberTable;
+  payer_import: PayerImportTable;
+  imported_resource: ImportedResourceTable;
   measure_package: MeasurePackageTable;
   clinical_submission: ClinicalSubmissionTable;
   clinical_resource: ClinicalResourceTable;

@@ -2,9 +2,11 @@
  * `tandem import --format tuva DIR` — members, coverage and claims adjudicated elsewhere, from
  * the Tuva Project input layer, in one transaction (all or nothing). The rules are in the help
  * text below and in `server/src/use-cases/import-tuva.ts`.
+ * `tandem import --format fhir-bulk DIR --member KEY --from-payer NAME` — another payer's Bulk
+ * Data export (Payer-to-Payer) for a new member, all or nothing (`import-payer-export.ts`).
  */
 import { formatCents, TandemError } from '@tandem/core';
-import { formatImportProblem, importTuva, silentLogger, systemContext, type ImportTuvaSummary } from '@tandem/server';
+import { formatImportProblem, importPayerExport, importTuva, silentLogger, systemContext, type ImportProblem, type ImportTuvaSummary } from '@tandem/server';
 import { InvalidArgumentError, type Command } from 'commander';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -42,9 +44,57 @@ stops after 100); if there is any, nothing is stored and the exit code is 1.
                payer) are skipped: importing the same files again changes nothing; a claim whose
                lines or amounts changed since is refused`;
 
-function formatOption(v: string): 'tuva' {
-  if (v !== 'tuva') throw new InvalidArgumentError('--format must be tuva (the Tuva Project input layer)');
+const FHIR_BULK_HELP = `
+fhir-bulk: another payer's FHIR Bulk Data export for one new member (Payer-to-Payer). DIR holds
+the NDJSON files and, optionally, the export's manifest.json (then exactly its outputs are read
+and its request URL and transactionTime are kept as the provenance). --member names our member,
+--from-payer the payer the export came from. The export's Patient is this member (when it holds
+several patients, name the right one with --source-patient; the others' resources are skipped);
+its birthDate must be the member's. Every line is checked first (JSON, resourceType, id, the type
+the manifest lists, no id twice): any problem is printed as "FILE line N: problem" and nothing is
+stored. Stored resources keep their content; their ids become p2p-…, references to the export's
+patient point to our member, and each carries meta.source (the export) and a source-payer tag.
+The member and the payer see them in Patient/{id}/$everything, with a Provenance per import.
+Importing the same export again replaces the resources it brought, it does not duplicate them.`;
+
+function formatOption(v: string): 'tuva' | 'fhir-bulk' {
+  if (v !== 'tuva' && v !== 'fhir-bulk') throw new InvalidArgumentError("--format must be tuva (the Tuva Project input layer) or fhir-bulk (another payer's Bulk Data export)");
   return v;
+}
+
+function reportProblems(problems: readonly ImportProblem[], stoppedEarly: boolean, errorsFile: string | undefined): void {
+  const lines = problems.map(formatImportProblem);
+  if (errorsFile) writeFileSync(errorsFile, `${lines.join('\n')}\n`);
+  const shown = lines.slice(0, 20);
+  const more = lines.length - shown.length;
+  process.stderr.write(`${shown.join('\n')}\n`);
+  if (more > 0) process.stderr.write(`… and ${more} more${errorsFile ? ` (all in ${errorsFile})` : ' (--errors FILE writes them all)'}\n`);
+  const count = `${lines.length} problem${lines.length === 1 ? '' : 's'}${stoppedEarly ? ` (reading stopped at the first ${lines.length})` : ''}`;
+  process.stderr.write(`tandem: nothing was imported: ${count}${errorsFile ? `; written to ${errorsFile}` : ''}\n`);
+  process.exitCode = EXIT.FAILURE;
+}
+
+async function importFhirBulk(dir: string, o: { payer?: string; errors?: string; json?: boolean; member?: string; fromPayer?: string; sourcePatient?: string }): Promise<void> {
+  if (!o.member || !o.fromPayer) throw new CliError('--format fhir-bulk needs --member MEMBER_KEY and --from-payer NAME', EXIT.USAGE);
+  const result = await withStore(readConfig(), async (store) => {
+    const payerId = await resolvePayer(store.db, o.payer);
+    try {
+      return await importPayerExport({ store, clock: () => new Date(), log: silentLogger }, systemContext(payerId), { dir, memberKey: o.member!, fromPayer: o.fromPayer!, sourcePatient: o.sourcePatient });
+    } catch (e) {
+      if (e instanceof TandemError && (e.code === 'INVALID_REQUEST' || e.code === 'NOT_FOUND')) throw new CliError(e.message, EXIT.USAGE);
+      throw e;
+    }
+  });
+  if (!result.ok) return reportProblems(result.problems, result.stoppedEarly, o.errors);
+  const s = result.summary;
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    return;
+  }
+  const lines = [`imported ${basename(dir)} from ${s.fromPayer} for member ${s.memberKey} (their Patient/${s.sourcePatient}; import ${s.importId})`];
+  for (const [type, n] of Object.entries(s.counts)) lines.push(`  ${type.padEnd(24)} ${n.toLocaleString('en-US').padStart(7)}`);
+  if (s.skipped) lines.push(`  (${s.skipped} resources of the export's other patients skipped)`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function printSummary(s: ImportTuvaSummary, dir: string): string {
@@ -68,17 +118,21 @@ function printSummary(s: ImportTuvaSummary, dir: string): string {
 export function importCommand(program: Command): void {
   program
     .command('import')
-    .description('import members, coverage and claims adjudicated elsewhere (the Tuva Project input layer), all or nothing')
-    .requiredOption('--format <format>', 'input layout: tuva', formatOption)
-    .argument('<dir>', 'directory with eligibility.csv, medical_claim.csv, pharmacy_claim.csv')
+    .description("import members, coverage and claims adjudicated elsewhere (the Tuva Project input layer), or another payer's Bulk Data export for a member; all or nothing")
+    .requiredOption('--format <format>', 'input layout: tuva | fhir-bulk', formatOption)
+    .argument('<dir>', 'tuva: directory with eligibility.csv, medical_claim.csv, pharmacy_claim.csv; fhir-bulk: NDJSON files (+ manifest.json)')
     .option('--payer <org-id>', 'the payer the members belong to (default: the only payer)')
     .option('--errors <file>', 'write every problem found to this file (one per line)')
     .option('--npi-taxonomy <file>', 'CSV with columns npi,taxonomy for the practitioners the import creates')
     .option('--json', 'print the summary as JSON')
-    .addHelpText('after', HELP)
-    .action(async (dirArg: string, o: { format: 'tuva'; payer?: string; errors?: string; npiTaxonomy?: string; json?: boolean }) => {
+    .option('--member <key>', 'fhir-bulk: our member the export is about')
+    .option('--from-payer <name>', 'fhir-bulk: the payer the export came from')
+    .option('--source-patient <id>', "fhir-bulk: the export's Patient id that is this member (when it holds several)")
+    .addHelpText('after', HELP + FHIR_BULK_HELP)
+    .action(async (dirArg: string, o: { format: 'tuva' | 'fhir-bulk'; payer?: string; errors?: string; npiTaxonomy?: string; json?: boolean; member?: string; fromPayer?: string; sourcePatient?: string }) => {
       const dir = resolve(dirArg);
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`no such directory: ${dirArg}`, EXIT.USAGE);
+      if (o.format === 'fhir-bulk') return importFhirBulk(dir, o);
       if (!existsSync(join(dir, 'eligibility.csv'))) throw new CliError(`${dirArg} has no eligibility.csv (the Tuva input layer: eligibility.csv, medical_claim.csv, pharmacy_claim.csv)`, EXIT.USAGE);
       if (o.npiTaxonomy && !existsSync(o.npiTaxonomy)) throw new CliError(`no such file: ${o.npiTaxonomy}`, EXIT.USAGE);
       const result = await withStore(readConfig(), async (store) => {
@@ -108,14 +162,6 @@ export function importCommand(program: Command): void {
         process.stdout.write(o.json ? `${JSON.stringify(result.summary, null, 2)}\n` : printSummary(result.summary, dir));
         return;
       }
-      const lines = result.problems.map(formatImportProblem);
-      if (o.errors) writeFileSync(o.errors, `${lines.join('\n')}\n`);
-      const shown = lines.slice(0, 20);
-      const more = lines.length - shown.length;
-      process.stderr.write(`${shown.join('\n')}\n`);
-      if (more > 0) process.stderr.write(`… and ${more} more${o.errors ? ` (all in ${o.errors})` : ' (--errors FILE writes them all)'}\n`);
-      const count = `${lines.length} problem${lines.length === 1 ? '' : 's'}${result.stoppedEarly ? ` (reading stopped at the first ${lines.length})` : ''}`;
-      process.stderr.write(`tandem: nothing was imported: ${count}${o.errors ? `; written to ${o.errors}` : ''}\n`);
-      process.exitCode = EXIT.FAILURE;
+      reportProblems(result.problems, result.stoppedEarly, o.errors);
     });
 }

@@ -4,7 +4,7 @@
  * (Backend Services with a JWKS) and members' sign-ins.
  */
 import { TandemError } from '@tandem/core';
-import { createAuthorizationServer, registerSmartClient, setMemberLogin, systemContext, type SmartClientInput } from '@tandem/server';
+import { addPayerOrganization, createAuthorizationServer, registerSmartClient, setMemberLogin, systemContext, type SmartClientInput } from '@tandem/server';
 import { disableSmartClient, listSmartClients } from '@tandem/store';
 import { InvalidArgumentError, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
@@ -37,15 +37,18 @@ export function smartCommand(program: Command): void {
     .requiredOption('--name <name>', 'the app or system as members and administrators will see it')
     .option('--redirect-uri <url...>', 'member app: where the authorization server sends the member back')
     .option('--org <org-id>', 'backend: the provider or payer organization the system acts for')
+    .option('--new-payer <name>', "backend: another health plan's system (Payer-to-Payer): adds the payer organization, then registers its system")
+    .option('--npi <npi>', "with --new-payer: the other payer's NPI (it names the requester in the match Groups)")
     .option('--jwks <file>', 'backend: a JWK Set file with the system\'s public keys')
     .option('--jwks-uri <url>', 'backend: where the system publishes its JWK Set')
     .option('--payer <org-id>', 'the registering payer (default: the only payer)')
     .option('--json', 'print as JSON')
-    .action(async (o: { kind: 'member-app' | 'backend'; name: string; redirectUri?: string[]; org?: string; jwks?: string; jwksUri?: string; payer?: string; json?: boolean }) => {
+    .action(async (o: { kind: 'member-app' | 'backend'; name: string; redirectUri?: string[]; org?: string; newPayer?: string; npi?: string; jwks?: string; jwksUri?: string; payer?: string; json?: boolean }) => {
       let input: SmartClientInput;
       if (o.kind === 'member-app') input = { kind: 'member-app', name: o.name, redirectUris: o.redirectUri ?? [] };
       else {
-        if (!o.org) throw new CliError('--org is required for --kind backend', EXIT.USAGE);
+        if (!o.org && !o.newPayer) throw new CliError('--org is required for --kind backend', EXIT.USAGE);
+        if (o.org && o.newPayer) throw new CliError('give --org ORG_ID (an organization on file) or --new-payer NAME (another health plan), not both', EXIT.USAGE);
         let jwks: { keys: unknown[] } | undefined;
         if (o.jwks) {
           try {
@@ -55,12 +58,18 @@ export function smartCommand(program: Command): void {
           }
           if (!Array.isArray(jwks?.keys)) throw new CliError(`--jwks ${o.jwks}: not a JWK Set (no "keys" array)`, EXIT.USAGE);
         }
-        input = { kind: 'backend', name: o.name, orgId: o.org, jwks, jwksUri: o.jwksUri };
+        input = { kind: 'backend', name: o.name, orgId: o.org ?? '', jwks, jwksUri: o.jwksUri };
       }
       const c = await withStore(readConfig(), async (store) => {
         const ctx = systemContext(await resolvePayer(store.db, o.payer));
         const server = await createAuthorizationServer(store.db, process.env.TANDEM_PUBLIC_URL ?? 'http://localhost:8080');
-        return usage(() => registerSmartClient(store.db, server, ctx, input));
+        return usage(async () => {
+          if (input.kind === 'backend' && o.newPayer) {
+            const org = await addPayerOrganization(store.db, ctx, { name: o.newPayer, npi: o.npi });
+            input = { ...input, orgId: org.id };
+          }
+          return registerSmartClient(store.db, server, ctx, input);
+        });
       });
       if (o.json) process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
       else process.stdout.write(`client ${c.clientId}: ${c.name} (${c.kind}, for ${c.orgId})\n  scopes it may be granted: ${c.scope}\n`);

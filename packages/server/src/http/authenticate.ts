@@ -31,6 +31,8 @@ const SMART_ROUTES: ReadonlySet<string> = new Set([
   // $member-add / $member-remove are the payer's and take dashboard tokens only.
   'POST /fhir/Group/$provider-member-match',
   'POST /fhir/Group/:id/$attribution-status', 'GET /fhir/Group/:id/$attribution-status', 'POST /fhir/Group/:id/$confirm-attribution-list',
+  // Payer-to-Payer (PDex bulk): the match and the export of its matched Group by POST.
+  'POST /fhir/Group/$bulk-member-match', 'POST /fhir/Group/:id/$davinci-data-export',
 ]);
 
 /** Verifies access tokens of the SMART authorization server (auth/smart); null when the token is not one of them. */

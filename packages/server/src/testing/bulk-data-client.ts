@@ -20,9 +20,12 @@ export interface BulkResult {
   readonly statusUrl: string;
 }
 
-export async function bulkExport(kickOffUrl: string, token: string, opts: { maxWaitMs?: number; keep?: boolean } = {}): Promise<BulkResult> {
+export async function bulkExport(kickOffUrl: string, token: string, opts: { maxWaitMs?: number; keep?: boolean; body?: unknown } = {}): Promise<BulkResult> {
   const auth = { authorization: `Bearer ${token}` };
-  const kick = await fetch(kickOffUrl, { headers: { ...auth, accept: 'application/fhir+json', prefer: 'respond-async' } });
+  // A body makes the kick-off a POST (PDex requires POST for $bulk-member-match and Payer-to-Payer exports).
+  const kick = await fetch(kickOffUrl, opts.body === undefined
+    ? { headers: { ...auth, accept: 'application/fhir+json', prefer: 'respond-async' } }
+    : { method: 'POST', headers: { ...auth, accept: 'application/fhir+json', prefer: 'respond-async', 'content-type': 'application/fhir+json' }, body: JSON.stringify(opts.body) });
   if (kick.status !== 202) throw new Error(`kick-off answered ${kick.status}: ${await kick.text()}`);
   const statusUrl = kick.headers.get('content-location');
   if (!statusUrl) throw new Error('kick-off answered 202 without Content-Location');

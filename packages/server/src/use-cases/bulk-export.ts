@@ -9,13 +9,15 @@
 import { smartScopeAllows, TandemError, type AccessContext } from '@tandem/core';
 import { coverageResource, dateBounds, eobBasisResource, eobResource, paramList, patientResource, US_CORE_CLINICAL_TYPES } from '@tandem/fhir';
 import {
-  auditExport, cancelExportJob, isMatchGroup, claimNextExportJob, countExport, expireExportJobs, finishExportJob, freezeExportMembers, getExportJob, insertExportJob, recordAudit,
+  auditExport, cancelExportJob, isMatchGroup, claimNextExportJob, countExport, expireExportJobs, finishExportJob, freezeExportMembers, getExportJob, getMatchedGroupFor, insertExportJob, recordAudit,
   streamExportClaims, streamExportCoverages, streamExportMembers, type ClaimStreamFilter, type Db, type ExportJobRow,
 } from '@tandem/store';
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { coverageInputOf, eobInputOf } from '../routes/fhir/eob-rows.ts';
-import { clinicalFile, countClinicalOutputs, countPriorAuthOutputs, priorAuthLines } from './export-clinical.ts';
+import { clinicalFile, countClinicalOutputs, countPriorAuthOutputs, fiveYearsBefore, priorAuthLines } from './export-clinical.ts';
+import { BULK_MEMBER_MATCH, matchJobFile, runBulkMemberMatch } from './bulk-member-match.ts';
+import { assertPayerRequester } from './member-match.ts';
 
 export const EXPORT_TYPES = ['Patient', 'Coverage', 'ExplanationOfBenefit', ...US_CORE_CLINICAL_TYPES] as const;
 export type ExportType = (typeof EXPORT_TYPES)[number];
@@ -25,7 +27,16 @@ export const EXPORT_TTL_MS = 24 * 3600 * 1000;
 const DATA_FROM = '2016-01-01';
 
 const PDEX = 'hl7.fhir.us.davinci-pdex#';
-const PDEX_EXPORT_TYPES = ['provider-download', 'provider-delta', 'provider-snapshot'] as const;
+const PDEX_EXPORT_TYPES = ['provider-download', 'provider-delta', 'provider-snapshot', 'payertopayer'] as const;
+/**
+ * What a Payer-to-Payer export holds, by resource type. Kept as its own list so the US Core
+ * clinical resources and PDex prior authorizations join it when Tandem maps them (today it
+ * has neither a PDex prior-authorization EOB mapper nor clinical resources of its own).
+ */
+export const PAYER_TO_PAYER_TYPES: readonly ExportType[] = ['Patient', 'Coverage', 'ExplanationOfBenefit'];
+
+// Payer-to-Payer's five-year window (defined with the export's clinical filters).
+export { fiveYearsBefore };
 
 export interface KickOff {
   readonly groupId: string | null;
@@ -58,10 +69,11 @@ export async function kickOffExport(deps: Deps, ctx: AccessContext, k: KickOff):
   if (k.outputFormat !== undefined && !['application/fhir+ndjson', 'application/ndjson', 'ndjson'].includes(k.outputFormat)) throw new TandemError('INVALID_REQUEST', `_outputFormat ${k.outputFormat} is not supported (application/fhir+ndjson)`);
   const types = paramList(k.type);
   for (const t of types) if (!(EXPORT_TYPES as readonly string[]).includes(t)) throw new TandemError('INVALID_REQUEST', `_type ${t} is not exported (supported: ${EXPORT_TYPES.join(', ')})`);
-  const wanted = types.length ? types : [...EXPORT_TYPES];
+  const exportType = (k.exportType ?? `${PDEX}provider-download`).replace(PDEX, '');
+  const wanted = types.length ? types : exportType === 'payertopayer' ? [...PAYER_TO_PAYER_TYPES] : [...EXPORT_TYPES];
+  if (exportType === 'payertopayer') for (const t of wanted) if (!PAYER_TO_PAYER_TYPES.includes(t as ExportType)) throw new TandemError('INVALID_REQUEST', `_type ${t} is not part of a Payer-to-Payer export (${PAYER_TO_PAYER_TYPES.join(', ')})`);
   // A SMART backend token needs a read scope for every type it exports.
   if (ctx.smartScopes) for (const t of wanted) if (!smartScopeAllows(ctx.smartScopes, t, 'read')) throw new TandemError('FORBIDDEN', `the access token has no scope to read ${t}`);
-  const exportType = (k.exportType ?? `${PDEX}provider-download`).replace(PDEX, '');
   if (k.groupId && !(PDEX_EXPORT_TYPES as readonly string[]).includes(exportType)) throw new TandemError('INVALID_REQUEST', `exportType must be one of ${PDEX_EXPORT_TYPES.map((t) => PDEX + t).join(', ')}`);
   const sinceList = Array.isArray(k.since) ? k.since : k.since === undefined ? [] : [k.since as string];
   if (sinceList.length > 1) throw new TandemError('INVALID_REQUEST', '_since may be given once');
@@ -70,7 +82,11 @@ export async function kickOffExport(deps: Deps, ctx: AccessContext, k: KickOff):
   if (exportType === 'provider-delta' && since === undefined) throw new TandemError('INVALID_REQUEST', 'exportType provider-delta needs _since');
   const typeFilters = paramList(k.typeFilter);
   typeFilterOf(typeFilters);
-  if (k.groupId) {
+  if (exportType === 'payertopayer') {
+    // Only the payer that made the match exports its matched Group (PDex §pdex-161/164).
+    assertPayerRequester(ctx, 'a Payer-to-Payer export');
+    if (!k.groupId || !(await getMatchedGroupFor(deps.store.db, ctx.orgId, k.groupId))) throw new TandemError('NOT_FOUND', `Group/${k.groupId ?? ''} (a matched Group of your $bulk-member-match)`);
+  } else if (k.groupId) {
     const match = await isMatchGroup(deps.store.db, k.groupId);
     const c = match ? undefined : await deps.store.db.selectFrom('contract').select(['id', 'payer_org_id', 'provider_org_id']).where('id', '=', k.groupId).executeTakeFirst();
     // A group outside your organizations is a 404, the same as a missing one. A
@@ -92,7 +108,9 @@ function priorAuthsExported(job: ExportJobRow): boolean {
 }
 
 export function claimFilterOf(job: ExportJobRow): ClaimStreamFilter {
-  return { since: job.since, until: job.transaction_time, serviceFrom: DATA_FROM, ...typeFilterOf(job.type_filters) };
+  // A requester's own service-date filter narrows the window further; it never widens it (§pdex-176).
+  const serviceFrom = job.export_type === 'payertopayer' ? fiveYearsBefore(new Date(job.transaction_time).toISOString()) : DATA_FROM;
+  return { since: job.since, until: job.transaction_time, serviceFrom, ...typeFilterOf(job.type_filters) };
 }
 
 /** Runs queued exports until none is left; safe to call from any number of servers at once. */
@@ -104,6 +122,11 @@ export async function runPendingExports(deps: Deps): Promise<number> {
     if (!job) return ran;
     ran++;
     try {
+      if (job.export_type === BULK_MEMBER_MATCH) {
+        const r = await runBulkMemberMatch(deps, job);
+        await finishExportJob(deps.store.db, job.id, { status: 'completed', outputs: r.outputs, members: r.members, expiresAt: new Date(deps.clock().getTime() + EXPORT_TTL_MS).toISOString() });
+        continue;
+      }
       const members = await freezeExportMembers(deps.store.db, job);
       const counts = await countExport(deps.store.db, job.id, claimFilterOf(job));
       // US Core clinical types and prior-authorization EOBs (in ExplanationOfBenefit.ndjson after the claims).
@@ -133,20 +156,23 @@ export async function cancelExport(deps: Deps, ctx: AccessContext, id: string): 
 }
 
 /**
- * One output file as NDJSON text chunks (a batch of resources per chunk). Providers get
- * non-financial (CARIN Basis) EOBs; the payer gets the full CARIN Blue Button EOB.
+ * One output file as NDJSON text chunks (a batch of resources per chunk). Providers and
+ * another payer (Payer-to-Payer) get non-financial (CARIN Basis) EOBs; the payer gets the full
+ * CARIN Blue Button EOB. A finished $bulk-member-match's files are its Groups.
  */
-export async function* exportFile(deps: Deps, job: ExportJobRow, type: ExportType): AsyncGenerator<string> {
+export async function* exportFile(deps: Deps, job: ExportJobRow, type: string): AsyncGenerator<string> {
   const db = deps.store.db;
   const ctx = job.access as unknown as AccessContext;
-  if (type === 'Patient') {
+  if (job.export_type === BULK_MEMBER_MATCH) yield* matchJobFile(db, job, type);
+  else if (type === 'Patient') {
     for await (const rows of streamExportMembers(db, job.id))
       yield rows.map((m) => JSON.stringify(patientResource({ key: m.key, payerOrgId: m.payer_org_id, memberId: m.member_id, subscriberKey: m.subscriber_key, relationship: m.relationship as 'self', firstName: m.first_name, lastName: m.last_name, dateOfBirth: m.date_of_birth, gender: m.gender as 'M' }))).join('\n') + '\n';
   } else if (type === 'Coverage') {
     const asOf = job.transaction_time.slice(0, 10);
     for await (const rows of streamExportCoverages(db, job.id)) yield rows.map((c) => JSON.stringify(coverageResource(coverageInputOf(c), asOf))).join('\n') + '\n';
   } else if (type === 'ExplanationOfBenefit') {
-    const map = ctx.orgKind === 'provider' ? eobBasisResource : eobResource;
+    // Providers and other payers get non-financial (Basis) EOBs: no remittance, no cost sharing (42 CFR 422.121(b)).
+    const map = ctx.orgKind === 'provider' || job.export_type === 'payertopayer' ? eobBasisResource : eobResource;
     for await (const claims of streamExportClaims(db, job.id, claimFilterOf(job))) yield claims.map((c) => JSON.stringify(map(eobInputOf(c)))).join('\n') + '\n';
     if (priorAuthsExported(job)) yield* priorAuthLines(db, job);
   } else {

@@ -9,8 +9,23 @@ import { countClinicalExport, countPriorAuthExport, streamExportClinical, stream
 import { clinicalResourcesOf, priorAuthEobOf } from '../routes/fhir/clinical-rows.ts';
 
 export function clinicalExportFilter(job: ExportJobRow): ClinicalExportFilter {
+  // Payer-to-Payer: five years of data and no denied prior authorizations (CMS-0057-F, 42 CFR 422.121(c)).
+  if (job.export_type === 'payertopayer') return { since: job.since, until: job.transaction_time, from: fiveYearsBefore(new Date(job.transaction_time).toISOString()), withoutDenied: true };
   return { since: job.since, until: job.transaction_time };
 }
+
+/**
+ * The first date of service a Payer-to-Payer export includes: five years before the request
+ * (42 CFR 422.121(b)(4)(ii); PDex §pdex-169/172), never before 2016. A 29 February maps to the
+ * 28th, so the window is never shorter than five years.
+ */
+export function fiveYearsBefore(instant: string): string {
+  const d = instant.slice(0, 10);
+  const md = d.slice(5) === '02-29' ? '02-28' : d.slice(5);
+  const from = `${String(Number(d.slice(0, 4)) - 5).padStart(4, '0')}-${md}`;
+  return from < DATA_FROM ? DATA_FROM : from;
+}
+const DATA_FROM = '2016-01-01';
 
 /** Counts of the clinical types the job asked for. */
 export async function countClinicalOutputs(db: Db, job: ExportJobRow): Promise<Record<string, number>> {

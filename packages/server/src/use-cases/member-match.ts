@@ -11,7 +11,7 @@ import { SYSTEM } from '@tandem/fhir';
 import { getAccessChoices, matchMembers, recordAudit, type Db } from '@tandem/store';
 
 type Resource = Record<string, unknown>;
-interface Parameters { resourceType: 'Parameters'; parameter?: Array<{ name: string; resource?: Resource }> }
+export interface Parameters { resourceType: 'Parameters'; parameter?: Array<{ name: string; resource?: Resource; part?: Parameters['parameter'] }> }
 
 const HREX_POLICIES = ['http://hl7.org/fhir/us/davinci-hrex/StructureDefinition-hrex-consent.html#regular', 'http://hl7.org/fhir/us/davinci-hrex/StructureDefinition-hrex-consent.html#sensitive'];
 
@@ -19,49 +19,79 @@ export type MemberMatchResult =
   | { readonly outcome: 'matched'; readonly parameters: Resource }
   | { readonly outcome: 'no-match' | 'consent-constrained'; readonly reason: string };
 
-function part(p: Parameters, name: string, type: string, required: boolean): Resource | undefined {
+function part(p: Parameters, name: string, type: string, required: boolean, where: string): Resource | undefined {
   const r = p.parameter?.find((x) => x.name === name)?.resource;
   if (!r) {
-    if (required) throw new TandemError('INVALID_REQUEST', `$member-match needs the parameter ${name} (a ${type})`);
+    if (required) throw new TandemError('INVALID_REQUEST', `${where}the parameter ${name} (a ${type}) is required`);
     return undefined;
   }
-  if (r['resourceType'] !== type) throw new TandemError('INVALID_REQUEST', `${name} must be a ${type}, not ${String(r['resourceType'])}`);
+  if (r['resourceType'] !== type) throw new TandemError('INVALID_REQUEST', `${where}${name} must be a ${type}, not ${String(r['resourceType'])}`);
   return r;
 }
 
-export async function memberMatch(db: Db, ctx: AccessContext, body: unknown, today: string): Promise<MemberMatchResult> {
-  if (ctx.orgKind !== 'payer' || ctx.patientKey !== undefined) throw new TandemError('FORBIDDEN', '$member-match is for payers (Payer-to-Payer exchange)');
-  const p = body as Parameters;
-  if (!p || p.resourceType !== 'Parameters') throw new TandemError('INVALID_REQUEST', 'the body must be a FHIR Parameters resource');
-  const patient = part(p, 'MemberPatient', 'Patient', true)!;
-  const coverage = part(p, 'CoverageToMatch', 'Coverage', true)!;
-  part(p, 'CoverageToLink', 'Coverage', false);
-  const consent = part(p, 'Consent', 'Consent', true)!;
+/** The parts of one member's request: HRex $member-match, or one MemberBundle of PDex $bulk-member-match. */
+export interface MemberRequest {
+  readonly patient: Resource;
+  readonly coverage: Resource;
+  readonly consent: Resource;
+}
+
+export type MemberDecision =
+  | { readonly outcome: 'matched'; readonly member: { key: string; member_id: string; payer_org_id: string }; readonly consentPeriod: { start: string | null; end: string | null } }
+  | { readonly outcome: 'no-match'; readonly reason: string; readonly candidates: number }
+  | { readonly outcome: 'consent-constrained'; readonly member: { key: string; member_id: string; payer_org_id: string }; readonly reason: string };
+
+/** Reads the parts of a Parameters (or of one MemberBundle's `part` list); refuses what is missing or mistyped. */
+export function memberRequestOf(parts: Parameters['parameter'], where: string): MemberRequest {
+  const p: Parameters = { resourceType: 'Parameters', parameter: parts ?? [] };
+  const patient = part(p, 'MemberPatient', 'Patient', true, where)!;
+  const coverage = part(p, 'CoverageToMatch', 'Coverage', true, where)!;
+  part(p, 'CoverageToLink', 'Coverage', false, where);
+  const consent = part(p, 'Consent', 'Consent', true, where)!;
   const name = (patient['name'] as Array<{ family?: string; given?: string[] }> | undefined)?.[0];
   const birthDate = patient['birthDate'] as string | undefined;
-  if (!name?.family || !name.given?.[0] || !birthDate || !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) throw new TandemError('INVALID_REQUEST', 'MemberPatient needs name.family, name.given and a full birthDate');
-  const g = patient['gender'];
-  const gender = g === 'male' ? 'M' : g === 'female' ? 'F' : g === undefined ? undefined : 'U';
-  const memberId = (coverage['subscriberId'] as string | undefined) ?? (coverage['identifier'] as Array<{ value?: string }> | undefined)?.[0]?.value;
+  if (!name?.family || !name.given?.[0] || !birthDate || !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) throw new TandemError('INVALID_REQUEST', `${where}MemberPatient needs name.family, name.given and a full birthDate`);
+  return { patient, coverage, consent };
+}
 
-  const candidates = await matchMembers(db, { family: name.family, given: name.given[0], birthDate, gender, memberId });
-  const audit = (outcome: string, keys: string[]) => recordAudit(db, ctx, { action: 'search', resourceType: 'Patient', resourceId: '$member-match', memberKeys: keys, outcome: outcome === 'matched' ? 'success' : 'denied', detail: { operation: 'member-match', outcome, candidates: candidates.length } });
-  if (candidates.length !== 1) {
-    await audit('no-match', []);
-    return { outcome: 'no-match', reason: candidates.length === 0 ? 'no member matches' : 'more than one member matches; nothing is disclosed' };
-  }
+/**
+ * One member's decision, the same for the single and the bulk operation (PDex: "the consent
+ * decision logic is the same for Single Member Match and Bulk Member Match"): exactly one
+ * member matches exactly, the HRex Consent is active, a permit, under an HRex policy and in
+ * its period today, and the member opted in to Payer-to-Payer with us.
+ */
+export async function decideMember(db: Db, r: MemberRequest, today: string): Promise<MemberDecision> {
+  const name = (r.patient['name'] as Array<{ family: string; given: string[] }>)[0]!;
+  const g = r.patient['gender'];
+  const gender = g === 'male' ? 'M' : g === 'female' ? 'F' : g === undefined ? undefined : 'U';
+  const memberId = (r.coverage['subscriberId'] as string | undefined) ?? (r.coverage['identifier'] as Array<{ value?: string }> | undefined)?.[0]?.value;
+  const candidates = await matchMembers(db, { family: name.family, given: name.given[0]!, birthDate: r.patient['birthDate'] as string, gender, memberId });
+  if (candidates.length !== 1) return { outcome: 'no-match', candidates: candidates.length, reason: candidates.length === 0 ? 'no member matches' : 'more than one member matches; nothing is disclosed' };
   const m = candidates[0]!;
-  const provision = consent['provision'] as { type?: string; period?: { start?: string; end?: string } } | undefined;
-  const policies = ((consent['policy'] as Array<{ uri?: string }> | undefined) ?? []).map((x) => x.uri ?? '');
+  const provision = r.consent['provision'] as { type?: string; period?: { start?: string; end?: string } } | undefined;
+  const policies = ((r.consent['policy'] as Array<{ uri?: string }> | undefined) ?? []).map((x) => x.uri ?? '');
   const period = provision?.period;
-  const consentOk = consent['status'] === 'active' && provision?.type === 'permit' && policies.some((u) => HREX_POLICIES.includes(u))
-    && (!period?.start || period.start <= today) && (!period?.end || today <= period.end);
+  const consentOk = r.consent['status'] === 'active' && provision?.type === 'permit' && policies.some((u) => HREX_POLICIES.includes(u))
+    && (!period?.start || period.start.slice(0, 10) <= today) && (!period?.end || today <= period.end.slice(0, 10));
   const optedIn = (await getAccessChoices(db, m.key)).payerToPayerOptIn;
-  if (!consentOk || !optedIn) {
-    await audit('consent-constrained', [m.key]);
-    return { outcome: 'consent-constrained', reason: !consentOk ? 'the Consent is not active, not a permit, not an HRex policy, or outside its period' : 'the member has not opted in to Payer-to-Payer exchange' };
-  }
-  await audit('matched', [m.key]);
+  if (!consentOk || !optedIn) return { outcome: 'consent-constrained', member: m, reason: !consentOk ? 'the Consent is not active, not a permit, not an HRex policy, or outside its period' : 'the member has not opted in to Payer-to-Payer exchange' };
+  return { outcome: 'matched', member: m, consentPeriod: { start: period?.start?.slice(0, 10) ?? null, end: period?.end?.slice(0, 10) ?? null } };
+}
+
+/** Only another payer's system or staff asks (Payer-to-Payer); a member's app or a provider does not. */
+export function assertPayerRequester(ctx: AccessContext, operation: string): void {
+  if (ctx.orgKind !== 'payer' || ctx.patientKey !== undefined) throw new TandemError('FORBIDDEN', `${operation} is for payers (Payer-to-Payer exchange)`);
+}
+
+export async function memberMatch(db: Db, ctx: AccessContext, body: unknown, today: string): Promise<MemberMatchResult> {
+  assertPayerRequester(ctx, '$member-match');
+  const p = body as Parameters;
+  if (!p || p.resourceType !== 'Parameters') throw new TandemError('INVALID_REQUEST', 'the body must be a FHIR Parameters resource');
+  const d = await decideMember(db, memberRequestOf(p.parameter, ''), today);
+  const keys = d.outcome === 'no-match' ? [] : [d.member.key];
+  await recordAudit(db, ctx, { action: 'search', resourceType: 'Patient', resourceId: '$member-match', memberKeys: keys, outcome: d.outcome === 'matched' ? 'success' : 'denied', detail: { operation: 'member-match', outcome: d.outcome, ...(d.outcome === 'no-match' ? { candidates: d.candidates } : {}) } });
+  if (d.outcome !== 'matched') return { outcome: d.outcome, reason: d.reason };
+  const m = d.member;
   return {
     outcome: 'matched',
     parameters: {

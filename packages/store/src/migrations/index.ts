@@ -9,6 +9,7 @@ import * as m007 from './007-prior-auth.ts';
 import * as m008 from './008-smart-access.ts';
 import * as m009 from './009-coverage-status.ts';
 import * as m010 from './010-provider-access.ts';
+import * as m011 from './011-payer-to-payer.ts';
 
 /** Migrations are code, listed here in order; the same set runs on PGlite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '008-smart-access': m008,
   '009-coverage-status': m009,
   '010-provider-access': m010,
+  '011-payer-to-payer': m011,
 };
 
 class InCodeProvider implements MigrationProvider {

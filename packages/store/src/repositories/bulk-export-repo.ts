@@ -50,11 +50,24 @@ export async function claimNextExportJob(db: Db): Promise<ExportJobRow | undefin
  * The members a group export covers: the roster of the contract's provider in the payer's
  * latest attribution run with its ATR changes (the Da Vinci ATR Group), the members of a PDex
  * provider-match Group, or every member of a payer when no group.
- * Members who opted out of Provider Access are left out of group (provider) exports.
+ * Members who opted out of Provider Access are left out of group (provider) exports; a
+ * Payer-to-Payer export covers the requester's matched Group, members still opted in only.
  */
 export async function freezeExportMembers(db: Db, job: ExportJobRow): Promise<number> {
-  const match = job.group_id ? await isMatchGroup(db, job.group_id) : undefined;
-  if (job.group_id && match) {
+  const match = job.export_type !== 'payertopayer' && job.group_id ? await isMatchGroup(db, job.group_id) : undefined;
+  if (job.export_type === 'payertopayer') {
+    // The requesting payer's matched Group, re-checked now (PDex §pdex-167): only members who
+    // are still opted in to Payer-to-Payer and whose Consent has not ended by the request date.
+    await sql`
+      insert into bulk_export_member (job_id, member_key)
+      select ${job.id}, g.member_key
+      from member_match_group mg
+      join member_match_group_member g on g.group_id = mg.id
+      join member_access_choice c on c.member_key = g.member_key and c.payer_to_payer_opt_in
+      where mg.id = ${job.group_id} and mg.category = 'match' and mg.requester_org_id = ${job.org_id}
+        and (g.consent_start is null or g.consent_start <= ${job.transaction_time.slice(0, 10)}::date)
+        and (g.consent_end is null or g.consent_end >= ${job.transaction_time.slice(0, 10)}::date)`.execute(db);
+  } else if (job.group_id && match) {
     // A PDex $provider-member-match Group: its attested relationships still in their period on
     // the transaction day, opted-out members left out (matchGroupMembers).
     await sql`

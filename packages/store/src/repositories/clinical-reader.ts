@@ -133,6 +133,10 @@ export async function clinicalById(db: Db, ctx: AccessContext, type: string, id:
 export interface ClinicalExportFilter {
   readonly since: string | null;
   readonly until: string;
+  /** Payer-to-Payer: only data from this date (five years back). */
+  readonly from?: string;
+  /** Payer-to-Payer: denied prior authorizations are not exchanged. */
+  readonly withoutDenied?: boolean;
 }
 
 function claimExportWhere(f: ClinicalExportFilter) {

@@ -114,8 +114,8 @@ export async function searchPriorAuthEobs(db: Db, ctx: AccessContext, f: PriorAu
 }
 
 function exportWhere(jobId: string, f: ClinicalExportFilter) {
-  return sql<boolean>`p.member_key in (select member_key from bulk_export_member where job_id = ${jobId}) and p.received_at >= ${`${CLINICAL_FROM}T00:00:00Z`}
-    and p.updated_at <= ${f.until} ${f.since ? sql`and p.updated_at > ${f.since}` : sql``}`;
+  return sql<boolean>`p.member_key in (select member_key from bulk_export_member where job_id = ${jobId}) and p.received_at >= ${`${f.from ?? CLINICAL_FROM}T00:00:00Z`}
+    and p.updated_at <= ${f.until} ${f.since ? sql`and p.updated_at > ${f.since}` : sql``} ${f.withoutDenied ? sql`and p.status <> 'denied'` : sql``}`;
 }
 
 export async function countPriorAuthExport(db: Db, jobId: string, f: ClinicalExportFilter): Promise<number> {

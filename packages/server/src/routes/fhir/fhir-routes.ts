@@ -6,7 +6,7 @@
  */
 import { smartScopeAllows, TandemError, type Member } from '@tandem/core';
 import { attributionGroup, OPT_OUT_GROUP_ID, capabilityStatement, coverageResource, dateBounds, eobResource, includeTargets, patientResource, searchBundle, US_CORE_CLINICAL_TYPES } from '@tandem/fhir';
-import { searchClaimsWithLines, searchCoverages, searchMembers, searchPriorAuthEobs, searchRosters } from '@tandem/store';
+import { searchClaimsWithLines, searchCoverages, searchMatchGroups, searchMembers, searchPriorAuthEobs, searchRosters } from '@tandem/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoDate, type Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
@@ -108,21 +108,26 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
     };
   };
 
+  // Groups: attribution rosters (Da Vinci ATR), the payer's opt-out list and a provider's
+  // $provider-member-match Groups (read by id), and the Groups a payer's own $bulk-member-match
+  // answered (PDex; ids start with p2p-). A search lists rosters, then Payer-to-Payer match Groups.
   const groups = async (request: FastifyRequest, q: Query, id?: string) => {
     const { offset, count } = paging(q);
-    const groupId = id ?? tokenValue(q['_id']);
+    const wantedId = id ?? tokenValue(q['_id']);
     // The payer's opt-out list and a provider's match Groups are Groups too, read by id.
-    if (groupId === OPT_OUT_GROUP_ID) return { total: 1, offset, count, resources: [await optOutGroupFor(deps.store.db, access(request))] };
-    const match = groupId ? await matchGroupFor(deps.store.db, access(request), groupId, isoDate(deps.clock())) : undefined;
+    if (wantedId === OPT_OUT_GROUP_ID) return { total: 1, offset, count, resources: [await optOutGroupFor(deps.store.db, access(request))] };
+    const isMatch = wantedId?.startsWith('p2p-');
+    const match = wantedId && !isMatch ? await matchGroupFor(deps.store.db, access(request), wantedId, isoDate(deps.clock())) : undefined;
     if (match !== undefined) return { total: match ? 1 : 0, offset, count, resources: match ? [match] : [] };
-    const { total, groups: rows } = await searchRosters(deps.store.db, access(request), { contractId: groupId, limit: count, offset });
+    const { total: rosterTotal, groups: rows } = isMatch ? { total: 0, groups: [] } : await searchRosters(deps.store.db, access(request), { contractId: wantedId, limit: count, offset });
+    const matches = wantedId !== undefined && !isMatch ? { total: 0, rows: [] } : await searchMatchGroups(deps.store.db, access(request), { id: wantedId, limit: Math.max(0, count - rows.length), offset: Math.max(0, offset - rosterTotal) });
     return {
-      total, offset, count,
-      resources: rows.map((g) => attributionGroup({
+      total: rosterTotal + matches.total, offset, count,
+      resources: [...rows.map((g) => attributionGroup({
         contractId: g.contract.id, contractName: g.contract.name, payerOrgId: g.contract.payer_org_id, providerOrgId: g.contract.provider_org_id,
         contractFrom: String(g.contract.effective_from).slice(0, 10), contractTo: g.contract.effective_to ? String(g.contract.effective_to).slice(0, 10) : null, run: g.run, members: g.members,
         confirmation: g.confirmation,
-      })),
+      })), ...matches.rows.map((m) => m.resource as unknown as ReturnType<typeof attributionGroup>)],
     };
   };
 

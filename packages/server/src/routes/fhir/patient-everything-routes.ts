@@ -4,11 +4,14 @@
  * clinical resources in one searchset, paged with `_count`/`_offset` and narrowed by `_since`
  * and `_type`. Reads go through the same scoped, audited repositories
  * as the searches, so a member's app gets its member only and a provider its patients only.
+ * Resources another payer sent for the member (Payer-to-Payer import) come on the first page,
+ * each with its source in `meta`, and one Provenance per import naming the payer, the export and
+ * when it was received.
  * https://hl7.org/fhir/R4/patient-operation-everything.html · https://hl7.org/fhir/us/davinci-pdex/STU2/
  */
 import { smartScopeAllows, TandemError } from '@tandem/core';
 import { clinicalOrder, coverageResource, dateBounds, eobResource, paramList, patientResource, searchBundle, US_CORE_CLINICAL_TYPES } from '@tandem/fhir';
-import { memberClinicalData, searchClaimsWithLines, searchCoverages, searchMembers, searchPriorAuthEobs } from '@tandem/store';
+import { listImportedResources, memberClinicalData, searchClaimsWithLines, searchCoverages, searchMembers, searchPriorAuthEobs } from '@tandem/store';
 import type { Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoDate, type Deps } from '../../deps.ts';
@@ -17,7 +20,7 @@ import { clinicalResourcesOf, priorAuthEobOf } from './clinical-rows.ts';
 import { coverageInputOf, eobInputOf } from './eob-rows.ts';
 import { requireScope } from './fhir-routes.ts';
 
-const TYPES = ['Patient', 'Coverage', 'ExplanationOfBenefit', ...US_CORE_CLINICAL_TYPES] as const;
+const TYPES = ['Patient', 'Coverage', 'ExplanationOfBenefit', ...US_CORE_CLINICAL_TYPES, 'Provenance'] as const;
 const PARAMS = ['_since', '_type', '_count', '_offset', '_format'];
 
 /** One paged source: its total, and a page of it from an offset. */
@@ -37,7 +40,7 @@ export function patientEverythingRoutes(app: FastifyInstance, deps: Deps) {
       // Named types need a scope each; without _type, a SMART token gets the types its scopes cover.
       const scopes = access(request).smartScopes;
       const wanted = (t: string) => (types.length ? types.includes(t) : scopes === undefined || smartScopeAllows(scopes, t, 'read'));
-      for (const t of types) requireScope(request, t, 'read');
+      for (const t of types) if (t !== 'Provenance') requireScope(request, t, 'read');
       const count = q['_count'] === undefined ? 50 : Number(q['_count']);
       const offset = q['_offset'] === undefined ? 0 : Number(q['_offset']);
       if (!Number.isInteger(count) || count < 1 || count > 200) throw new TandemError('INVALID_REQUEST', '_count must be an integer from 1 to 200');
@@ -53,6 +56,8 @@ export function patientEverythingRoutes(app: FastifyInstance, deps: Deps) {
       // The member and their coverage lead the first page; later pages carry the paged resources only.
       if (offset === 0 && wanted('Patient')) head.push(patientResource({ key: m.key, payerOrgId: m.payer_org_id, memberId: m.member_id, subscriberKey: m.subscriber_key, relationship: m.relationship as 'self', firstName: m.first_name, lastName: m.last_name, dateOfBirth: m.date_of_birth, gender: m.gender as 'M' }));
       if (offset === 0 && wanted('Coverage')) head.push(...(await searchCoverages(db, ctx, { memberKey: m.key, limit: 1000, offset: 0 })).rows.map((c) => coverageResource(coverageInputOf(c), today)));
+      // Resources another payer sent (Payer-to-Payer import) are kept as it sent them (any FHIR type).
+      if (offset === 0) head.push(...((await importedForMember(deps, ctx, m.key, types)) as unknown as Resource[]));
       // Paged, in this order: claims EOBs, prior-authorization EOBs, then the clinical resources.
       const segments: Segment[] = [];
       if (wanted('ExplanationOfBenefit')) {
@@ -93,4 +98,32 @@ export function patientEverythingRoutes(app: FastifyInstance, deps: Deps) {
 
 function selfUrl(request: FastifyRequest): URL {
   return new URL(request.url, `${request.protocol}://${request.headers.host ?? 'localhost'}`);
+}
+
+/**
+ * The member's resources from other payers (not their Patient: the member is ours) and a
+ * Provenance per import. A SMART token sees the types its scopes allow.
+ */
+async function importedForMember(deps: Deps, ctx: ReturnType<typeof access>, memberKey: string, types: readonly string[]): Promise<Array<Record<string, unknown>>> {
+  const { resources, imports } = await listImportedResources(deps.store.db, ctx, memberKey);
+  const allowed = (t: string) => (types.length === 0 || types.includes(t)) && (ctx.smartScopes === undefined || smartScopeAllows(ctx.smartScopes, t, 'read'));
+  const shown = resources.filter((r) => r.resource_type !== 'Patient' && allowed(r.resource_type));
+  const out: Array<Record<string, unknown>> = shown.map((r) => r.resource);
+  if (allowed('Provenance')) {
+    for (const i of imports) {
+      const targets = shown.filter((r) => r.import_id === i.id);
+      if (targets.length === 0) continue;
+      out.push({
+        resourceType: 'Provenance', id: i.id,
+        target: targets.map((r) => ({ reference: `${r.resource_type}/${r.resource_id}` })),
+        recorded: i.imported_at,
+        agent: [
+          { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author' }] }, who: { display: i.from_payer } },
+          { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'custodian' }] }, who: { reference: `Organization/${i.org_id}` } },
+        ],
+        entity: [{ role: 'source', what: { display: `Payer-to-Payer export from ${i.from_payer}${i.export_request ? ` (${i.export_request}` : ''}${i.export_transaction_time ? `, transactionTime ${i.export_transaction_time})` : i.export_request ? ')' : ''}` } }],
+      });
+    }
+  }
+  return out;
 }

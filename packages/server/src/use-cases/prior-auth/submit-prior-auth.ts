@@ -22,9 +22,13 @@ export type SubmitOutcome =
 const DAY = 86_400_000;
 const addDays = (date: string, n: number) => isoDate(new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY));
 
-/** The payer a request is for: the one whose payer id or NPI the submitter named, else the first payer. */
+/**
+ * The payer a request is for: the one whose payer id or NPI the submitter named, else the first
+ * payer that offers plans (another health plan on file for Payer-to-Payer exchange has none).
+ */
 async function resolvePayer(db: Db, insurerId: string | null) {
-  const payers = await db.selectFrom('organization').select(['id', 'name', 'payer_code', 'npi']).where('kind', '=', 'payer').orderBy('id').execute();
+  const payers = await db.selectFrom('organization').select(['id', 'name', 'payer_code', 'npi']).where('kind', '=', 'payer')
+    .orderBy(({ exists, selectFrom }) => exists(selectFrom('plan').select('plan.id').whereRef('plan.payer_org_id', '=', 'organization.id')), 'desc').orderBy('id').execute();
   return payers.find((p) => insurerId !== null && (p.payer_code === insurerId || p.npi === insurerId)) ?? payers[0] ?? null;
 }
 
