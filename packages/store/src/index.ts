@@ -24,3 +24,4 @@ export * from './repositories/smart-repo.ts';
 export * from './repositories/bulk-export-repo.ts';
 export * from './repositories/member-match-repo.ts';
 export * from './repositories/quality-repo.ts';
+export * from './repositories/disclosure-repo.ts';

@@ -24,7 +24,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(opts: { registry?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { registry?: boolean; beforeReady?: (app: FastifyInstance) => void } = {}): Promise<TestApp> {
   const store = await createTestStore();
   const db = store.db;
   if (opts.registry !== false) {
@@ -47,6 +47,8 @@ export async function createTestApp(opts: { registry?: boolean } = {}): Promise<
   }
   const deps: Deps = { store, clock: () => FIXED_NOW, log: silentLogger };
   const { app } = await buildApp(deps);
+  // Hooks a test adds (e.g. to see which route answered) must be in place before ready.
+  opts.beforeReady?.(app);
   await app.ready();
   return {
     app,

@@ -45,7 +45,8 @@ export async function memberMatch(db: Db, ctx: AccessContext, body: unknown, tod
   const memberId = (coverage['subscriberId'] as string | undefined) ?? (coverage['identifier'] as Array<{ value?: string }> | undefined)?.[0]?.value;
 
   const candidates = await matchMembers(db, { family: name.family, given: name.given[0], birthDate, gender, memberId });
-  const audit = (outcome: string, keys: string[]) => recordAudit(db, ctx, { action: 'search', resourceType: 'Patient', resourceId: '$member-match', memberKeys: keys, outcome: outcome === 'matched' ? 'success' : 'denied', detail: { operation: 'member-match', outcome, candidates: candidates.length } });
+  // $member-match is Payer-to-Payer whoever asks: audited with that purpose.
+  const audit = (outcome: string, keys: string[]) => recordAudit(db, { ...ctx, accessApi: 'payer-to-payer' }, { action: 'search', resourceType: 'Patient', resourceId: '$member-match', memberKeys: keys, outcome: outcome === 'matched' ? 'success' : 'denied', detail: { operation: 'member-match', outcome, candidates: candidates.length } });
   if (candidates.length !== 1) {
     await audit('no-match', []);
     return { outcome: 'no-match', reason: candidates.length === 0 ? 'no member matches' : 'more than one member matches; nothing is disclosed' };

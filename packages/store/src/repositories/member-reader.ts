@@ -15,7 +15,8 @@ export interface MemberQuery {
   readonly keys?: readonly string[] | undefined;
   readonly memberId?: string | undefined;
   readonly name?: string | undefined;
-  readonly birthdate?: string | undefined;
+  /** FHIR date bounds on the birth date (`birthdate=1956`, `birthdate=ge1950-01-01`). */
+  readonly birthdate?: readonly DateBound[] | undefined;
   readonly gender?: string | undefined;
   readonly limit: number;
   readonly offset: number;
@@ -34,7 +35,7 @@ export async function searchMembers(db: Db, ctx: AccessContext, f: MemberQuery) 
   if (f.key) q = q.where('member.key', '=', f.key);
   if (f.keys) q = f.keys.length ? q.where('member.key', 'in', [...f.keys]) : q.where(sql<boolean>`false`);
   if (f.memberId) q = q.where('member.member_id', '=', f.memberId);
-  if (f.birthdate) q = q.where('member.date_of_birth', '=', f.birthdate);
+  for (const b of f.birthdate ?? []) q = q.where('member.date_of_birth', SQL_OP[b.op], b.value.slice(0, 10));
   if (f.gender) q = q.where('member.gender', '=', f.gender === 'male' ? 'M' : f.gender === 'female' ? 'F' : 'U');
   if (f.name) {
     const like = `${f.name.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
