@@ -105,6 +105,14 @@ describe(`Member self-service on ${db}`, () => {
     expect((await get('/api/smart/provider-access-opt-outs', admin)).json().items.map((i: { memberKey: string }) => i.memberKey)).toEqual([MEMBER.key]);
     const match = await memberMatch();
     expect(match.statusCode, match.body).toBe(200);
+    // The opt-out takes effect on Provider Access at once: the provider's FHIR reads no longer find Ada; Grace is unaffected.
+    expect((await get(`/fhir/Patient/${MEMBER.key}`, riverside)).statusCode).toBe(404);
+    expect((await get(`/fhir/ExplanationOfBenefit?patient=${MEMBER.key}`, riverside)).json()).toMatchObject({ total: 0 });
+    expect((await get(`/fhir/Patient/${MEMBER.key}/$everything`, riverside)).statusCode).toBe(404);
+    expect((await get(`/fhir/ExplanationOfBenefit?patient=${MEMBER_2.key}`, riverside)).json()).toMatchObject({ total: 1 });
+    // Ada's app (Patient Access) and the plan itself still read her data.
+    expect((await get('/fhir/ExplanationOfBenefit', appToken)).json()).toMatchObject({ total: 2 });
+    expect((await get(`/fhir/Patient/${MEMBER.key}`, admin)).statusCode).toBe(200);
   });
 
   it('audits every disclosure with its purpose and shows the member who received their data', async () => {

@@ -22,9 +22,18 @@ export interface MemberQuery {
   readonly offset: number;
 }
 
+/**
+ * A member who opted out of Provider Access is not there for a provider using it (42 CFR 422.121(a)):
+ * the provider's reads on /fhir, like its bulk exports (bulk-export-repo.ts), leave the member out.
+ */
+const honoursProviderOptOut = (ctx: AccessContext) => ctx.orgKind === 'provider' && ctx.accessApi === 'provider-access';
+const notOptedOut = (memberKey: 'member.key' | 'claim.member_key') =>
+  sql<boolean>`not exists (select 1 from member_access_choice o where o.member_key = ${sql.ref(memberKey)} and o.provider_access_opt_out)`;
+
 function visibleMembers(db: Db, ctx: AccessContext) {
   // A member's app (SMART patient context) sees that member only.
-  const q = ctx.patientKey === undefined ? db.selectFrom('member') : db.selectFrom('member').where('member.key', '=', ctx.patientKey);
+  let q = ctx.patientKey === undefined ? db.selectFrom('member') : db.selectFrom('member').where('member.key', '=', ctx.patientKey);
+  if (honoursProviderOptOut(ctx)) q = q.where(notOptedOut('member.key'));
   return ctx.orgKind === 'payer'
     ? q.where('member.payer_org_id', '=', ctx.orgId)
     : q.where(({ exists, selectFrom }) => exists(selectFrom('claim').select(sql`1`.as('x')).whereRef('claim.member_key', '=', 'member.key').where('claim.provider_org_id', '=', ctx.orgId)));
@@ -88,6 +97,7 @@ export async function searchClaimsWithLines(db: Db, ctx: AccessContext, f: EobFi
   const scope = claimScope(ctx);
   let q = db.selectFrom('claim').where('claim.member_key', 'is not', null).where(scope.column, '=', scope.orgId);
   if (ctx.patientKey !== undefined) q = q.where('claim.member_key', '=', ctx.patientKey);
+  if (honoursProviderOptOut(ctx)) q = q.where(notOptedOut('claim.member_key'));
   if (f.id) q = q.where('claim.id', '=', f.id);
   if (f.memberKey) q = q.where('claim.member_key', '=', f.memberKey);
   if (f.type) q = q.where('claim.kind', '=', f.type);
