@@ -186,8 +186,12 @@ describe(`CapabilityStatements against PDex on ${db}`, () => {
         if (!ours.rest[0]!.operation?.some((x) => x.name === o.name) || (await unrouted(null, { op: o.name }))) gaps.push(`${s.api} $${o.name}`);
       }
     }
-    const stale = KNOWN_GAPS.filter((g) => !gaps.includes(g));
+    // A known gap on a whole resource also covers its parts, so a resource that starts being served
+    // in part (a route file landing without every SHALL parameter) shows its remaining gaps here, not a failure.
+    const resourceOf = (g: string) => g.replace(/[.?/].*$/, '');
+    const known = (g: string) => KNOWN_GAPS.includes(g) || KNOWN_GAPS.includes(resourceOf(g));
+    const stale = KNOWN_GAPS.filter((k) => !gaps.some((g) => g === k || resourceOf(g) === k));
     console.log(`PDex SHALL gaps (${gaps.length}):\n  ${gaps.join('\n  ')}${stale.length ? `\nserved now, remove from KNOWN_GAPS: ${stale.join(', ')}` : ''}`);
-    expect(gaps.filter((g) => !KNOWN_GAPS.includes(g))).toEqual([]);
+    expect(gaps.filter((g) => !known(g))).toEqual([]);
   });
 });
