@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { createTokenService, type TokenService } from './auth/tokens.ts';
 import type { Deps } from './deps.ts';
 import { makeAuthenticate } from './http/authenticate.ts';
+import { collectFhirRoutes } from './http/fhir-route-table.ts';
 import { errorHandler, operationOutcome } from './http/operation-outcome.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { claimsRoutes } from './routes/claims-routes.ts';
@@ -25,6 +26,8 @@ import { clinicalRoutes } from './routes/fhir/clinical-routes.ts';
 import { bulkExportRoutes } from './routes/fhir/bulk-export-routes.ts';
 import { memberMatchRoutes } from './routes/fhir/member-match-routes.ts';
 import { providerAccessRoutes } from './routes/fhir/provider-access-routes.ts';
+import { capabilityRoutes } from './routes/fhir/capability-routes.ts';
+import { memberSelfServiceRoutes } from './routes/member-self-service-routes.ts';
 import { valueBasedRoutes } from './routes/value-based-routes.ts';
 import { x12Routes } from './routes/x12-routes.ts';
 
@@ -83,6 +86,8 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
+  // Before any /fhir route: the CapabilityStatements are built from this table.
+  const fhirRouteTable = collectFhirRoutes(app);
   authRoutes(app, deps, tokens);
   claimsRoutes(app, deps);
   x12Routes(app, deps);
@@ -90,13 +95,15 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   valueBasedRoutes(app, deps);
   priorAuthRoutes(app, deps);
   qualityRoutes(app, deps);
-  fhirRoutes(app, deps, VERSION);
+  fhirRoutes(app, deps);
+  capabilityRoutes(app, deps, VERSION, fhirRouteTable);
   smartRoutes(app, deps, smart);
   patientEverythingRoutes(app, deps);
   clinicalRoutes(app, deps);
   bulkExportRoutes(app, deps);
   memberMatchRoutes(app, deps);
   providerAccessRoutes(app, deps);
+  memberSelfServiceRoutes(app, deps, tokens);
 
   const webDir = opts.webDir;
   if (webDir && existsSync(webDir)) {

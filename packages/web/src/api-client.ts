@@ -2,8 +2,11 @@
 export interface User {
   username: string;
   displayName: string;
+  /** 'member' for a member signed in to their own pages. */
   role: string;
   org: { id: string; name: string; type: 'payer' | 'provider' };
+  /** Set for a member's own session. */
+  memberKey?: string;
 }
 
 export interface Adjustment {
@@ -166,6 +169,7 @@ export async function call<T>(path: string, init: RequestInit = {}): Promise<T> 
 
 export const api = {
   login: (username: string, password: string) => call<{ token: string; user: User }>('/auth/login', { method: 'POST', body: JSON.stringify({ username, password }) }),
+  memberLogin: (username: string, password: string) => call<{ token: string; user: User }>('/auth/member-login', { method: 'POST', body: JSON.stringify({ username, password }) }),
   me: () => call<User>('/api/me'),
   summary: () => call<Summary>('/api/claims/summary'),
   claims: (q: { limit: number; offset: number; status?: string; q?: string }) => {

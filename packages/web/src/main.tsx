@@ -9,6 +9,7 @@ import { LoginPage } from './pages/login-page.tsx';
 import { PriorAuthDetailPage } from './pages/prior-auth-detail-page.tsx';
 import { PriorAuthPage } from './pages/prior-auth-page.tsx';
 import { MemberAccessPage } from './pages/member-access-page.tsx';
+import { MemberHomePage } from './pages/member-home-page.tsx';
 import { QualityMemberPage } from './pages/quality-member-page.tsx';
 import { QualityPage } from './pages/quality-page.tsx';
 import { SettlementPage } from './pages/settlement-page.tsx';
@@ -43,6 +44,20 @@ function App() {
   }, []);
   if (checking) return null;
   if (!user) return <LoginPage onSignedIn={setUser} />;
+  // A member's own session: their page only (the server refuses everything else to it).
+  if (user.role === 'member')
+    return (
+      <div className="app">
+        <header className="top">
+          <span className="brand">Tandem</span>
+          <span data-testid="current-org" className="org">Member — {user.org.name}</span>
+          <span className="muted">{user.displayName}</span>
+          <button data-testid="sign-out" onClick={signOut}>Sign out</button>
+        </header>
+        {error && <p className="error banner" role="alert">{error} <button onClick={() => setError(null)}>dismiss</button></p>}
+        <main><MemberHomePage user={user} onError={onError} /></main>
+      </div>
+    );
   const claimId = /^#\/claims\/(.+)$/.exec(hash)?.[1];
   const member = /^#\/contracts\/([^/]+)\/(\d{4})\/members\/(.+)$/.exec(hash);
   const contract = /^#\/contracts(?:\/([^/]+)(?:\/(\d{4}))?)?$/.exec(hash);

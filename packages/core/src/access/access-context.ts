@@ -8,6 +8,14 @@ export type Role = (typeof ROLES)[number];
 export const PURPOSES = ['treatment', 'payment', 'operations', 'member-request'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
+/**
+ * The CMS-0057-F access APIs (42 CFR 422.119, 422.121): a disclosure through one of them is
+ * audited with its name as the purpose (audit detail.purpose), so a member's disclosure log and
+ * the payer's usage reports can tell a member's app from a provider or another plan.
+ */
+export const ACCESS_APIS = ['patient-access', 'provider-access', 'payer-to-payer'] as const;
+export type AccessApi = (typeof ACCESS_APIS)[number];
+
 export interface AccessContext {
   readonly actor: string;
   readonly orgId: string;
@@ -21,6 +29,18 @@ export interface AccessContext {
   readonly patientKey?: string;
   /** Set for SMART tokens: the granted resource scopes (patient/*.rs, system/ExplanationOfBenefit.rs, …). */
   readonly smartScopes?: readonly string[];
+  /**
+   * Set for a member signed in to the dashboard (member self-service, with `patientKey`): the
+   * session reaches the member's own /api/me routes and nothing else.
+   */
+  readonly memberSession?: boolean;
+  /** The access API the request came through, when it is one (set at the edge, see ACCESS_APIS). */
+  readonly accessApi?: AccessApi;
+}
+
+/** What an audit record names as the purpose of a disclosure: the access API, or else the purpose of use. */
+export function disclosurePurpose(ctx: AccessContext): AccessApi | Purpose {
+  return ctx.accessApi ?? ctx.purpose;
 }
 
 /** Only payer administrators and billing staff may run remittance; providers submit claims. */

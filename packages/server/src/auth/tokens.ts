@@ -11,6 +11,15 @@ import { randomBytes } from 'node:crypto';
 
 const ISSUER = 'tandem';
 const AUDIENCE = 'tandem-api';
+/** A member's dashboard session: another audience, so a member token never verifies as a staff one. */
+const MEMBER_AUDIENCE = 'tandem-member';
+
+/** A member signed in to the dashboard (member_login), for their own self-service pages. */
+export interface MemberSubject {
+  readonly memberKey: string;
+  readonly payerOrgId: string;
+  readonly username: string;
+}
 
 export interface TokenSubject {
   readonly sub: string;
@@ -22,6 +31,8 @@ export interface TokenSubject {
 export interface TokenService {
   sign(subject: TokenSubject, ttlSeconds?: number): Promise<string>;
   verify(token: string): Promise<TokenSubject>;
+  signMember(subject: MemberSubject, ttlSeconds?: number): Promise<string>;
+  verifyMember(token: string): Promise<MemberSubject>;
 }
 
 export async function createTokenService(db: Db): Promise<TokenService> {
@@ -45,6 +56,21 @@ export async function createTokenService(db: Db): Promise<TokenService> {
         throw new Error('token is missing required claims');
       return { sub: payload.sub, orgId: payload['org'] as string, orgKind, role: role as Role };
     },
+    async signMember(m, ttlSeconds = 2 * 3600) {
+      return new SignJWT({ org: m.payerOrgId, username: m.username })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(m.memberKey)
+        .setIssuer(ISSUER)
+        .setAudience(MEMBER_AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(`${ttlSeconds}s`)
+        .sign(secret);
+    },
+    async verifyMember(token) {
+      const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, audience: MEMBER_AUDIENCE, algorithms: ['HS256'] });
+      if (typeof payload.sub !== 'string' || typeof payload['org'] !== 'string' || typeof payload['username'] !== 'string') throw new Error('token is missing required claims');
+      return { memberKey: payload.sub, payerOrgId: payload['org'], username: payload['username'] };
+    },
   };
 }
 
@@ -54,4 +80,12 @@ export function accessContextOf(s: TokenSubject, purposeHeader: string | undefin
       ? purposeHeader
       : s.orgKind === 'payer' ? 'payment' : 'treatment';
   return { actor: s.sub, orgId: s.orgId, orgKind: s.orgKind, role: s.role, purpose };
+}
+
+/**
+ * A member's own session: confined to the member (patientKey) and to the /api/me routes
+ * (http/authenticate.ts); the purpose is the member's own request.
+ */
+export function memberSessionContext(m: MemberSubject): AccessContext {
+  return { actor: `member:${m.memberKey}`, orgId: m.payerOrgId, orgKind: 'payer', role: 'analyst', purpose: 'member-request', patientKey: m.memberKey, memberSession: true };
 }

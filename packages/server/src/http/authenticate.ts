@@ -6,7 +6,7 @@
 import { TandemError, type AccessContext } from '@tandem/core';
 import { US_CORE_CLINICAL_TYPES } from '@tandem/fhir';
 import type { FastifyRequest } from 'fastify';
-import { accessContextOf, type TokenService } from '../auth/tokens.ts';
+import { accessContextOf, memberSessionContext, type TokenService } from '../auth/tokens.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,7 +21,7 @@ declare module 'fastify' {
  * the bulk export, $member-match, $provider-member-match and the provider's ATR operations. Opt-in, so a new route is
  * closed to SMART tokens until it is written for them.
  */
-const SMART_ROUTES: ReadonlySet<string> = new Set([
+export const SMART_ROUTES: ReadonlySet<string> = new Set([
   ...['Patient', 'Coverage', 'ExplanationOfBenefit', 'Group', ...US_CORE_CLINICAL_TYPES].flatMap((t) => [`GET /fhir/${t}`, `GET /fhir/${t}/:id`]),
   'GET /fhir/Patient/:id/$everything',
   'GET /fhir/Group/:id/$davinci-data-export', 'GET /fhir/Group/:id/$export', 'GET /fhir/$export',
@@ -35,6 +35,16 @@ const SMART_ROUTES: ReadonlySet<string> = new Set([
   'POST /fhir/Group/$bulk-member-match', 'POST /fhir/Group/:id/$davinci-data-export',
 ]);
 
+/**
+ * The only routes a member's own dashboard session reaches (member self-service): the member's
+ * choices, apps and disclosure log. Opt-in like SMART_ROUTES: no payer, provider or FHIR route.
+ */
+export const MEMBER_SESSION_ROUTES: ReadonlySet<string> = new Set([
+  'GET /api/me', 'GET /api/me/access-choices', 'PUT /api/me/access-choices', 'GET /api/me/apps', 'DELETE /api/me/apps/:grantId', 'GET /api/me/disclosures',
+]);
+
+const isFhir = (url: string) => url === '/fhir' || url.startsWith('/fhir/');
+
 /** Verifies access tokens of the SMART authorization server (auth/smart); null when the token is not one of them. */
 export type SmartTokenVerifier = (token: string) => Promise<AccessContext | null>;
 
@@ -46,15 +56,23 @@ export function makeAuthenticate(tokens: TokenService, smart?: SmartTokenVerifie
     try {
       const subject = await tokens.verify(token);
       const purpose = request.headers['x-purpose-of-use'];
-      request.access = accessContextOf(subject, Array.isArray(purpose) ? purpose[0] : purpose);
+      const ctx = accessContextOf(subject, Array.isArray(purpose) ? purpose[0] : purpose);
+      // A provider on the FHIR API is using Provider Access: its reads are audited so.
+      request.access = ctx.orgKind === 'provider' && isFhir(request.url) ? { ...ctx, accessApi: 'provider-access' } : ctx;
       return;
     } catch {
-      // Not a dashboard token: perhaps one of the SMART authorization server's.
+      // Not a staff token: perhaps a member's own session, or one of the SMART authorization server's.
+    }
+    const member = await tokens.verifyMember(token).catch(() => null);
+    if (member) {
+      if (!MEMBER_SESSION_ROUTES.has(`${request.method} ${request.routeOptions.url ?? ''}`)) throw new TandemError('FORBIDDEN', 'a member sign-in reaches only the member\'s own pages (/api/me/…)');
+      request.access = memberSessionContext(member);
+      return;
     }
     const ctx = smart ? await smart(token) : null;
     if (!ctx) throw new TandemError('UNAUTHENTICATED', 'the bearer token is invalid or expired');
     // SMART tokens are for the FHIR API only; the dashboard API has no scopes to check them against.
-    if (!request.url.startsWith('/fhir/') && request.url !== '/fhir') throw new TandemError('FORBIDDEN', 'SMART access tokens are accepted on /fhir only');
+    if (!isFhir(request.url)) throw new TandemError('FORBIDDEN', 'SMART access tokens are accepted on /fhir only');
     // …and only on the FHIR routes that check scopes and patient context. The others (PAS,
     // DEQM, Subscription) act with the organization's reach: a member app's token there would
     // see every member of the payer, so it is refused until those routes check scopes too.

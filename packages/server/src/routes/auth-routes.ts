@@ -1,5 +1,5 @@
 import { TandemError, ROLES, type Role } from '@tandem/core';
-import { findUserByUsername, getOrganization, recordAudit } from '@tandem/store';
+import { findUserByUsername, getMemberIdentity, getOrganization, recordAudit } from '@tandem/store';
 import type { FastifyInstance } from 'fastify';
 import { verifyPassword } from '../auth/passwords.ts';
 import type { TokenService } from '../auth/tokens.ts';
@@ -27,8 +27,13 @@ export function authRoutes(app: FastifyInstance, deps: Deps, tokens: TokenServic
     },
   );
 
-  app.get('/api/me', { schema: { summary: 'The signed-in user' } }, async (request) => {
+  app.get('/api/me', { schema: { summary: 'The signed-in user (staff, or a member signed in to their own pages)' } }, async (request) => {
     const ctx = access(request);
+    if (ctx.memberSession && ctx.patientKey) {
+      const m = await getMemberIdentity(deps.store.db, ctx.patientKey);
+      const org = await getOrganization(deps.store.db, ctx.orgId);
+      return { username: ctx.actor, displayName: m ? `${m.first_name} ${m.last_name}` : ctx.patientKey, role: 'member', org: { id: ctx.orgId, name: org?.name ?? ctx.orgId, type: 'payer' }, memberKey: ctx.patientKey };
+    }
     const org = await getOrganization(deps.store.db, ctx.orgId);
     const u = await findUserByUsername(deps.store.db, ctx.actor);
     return { username: ctx.actor, displayName: u?.display_name ?? ctx.actor, role: ctx.role, org: { id: ctx.orgId, name: org?.name ?? ctx.orgId, type: ctx.orgKind } };

@@ -8,7 +8,7 @@ import { makeNpi, type Member, type Organization } from '@tandem/core';
 import { insertContracts, insertFeeSchedule, insertMembers, insertOrganizations, insertPlans, insertPractitioners, insertUsers } from '@tandem/store';
 import { createTestStore } from '@tandem/store/testing';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
+import { buildApp, type AppOptions } from '../app.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { silentLogger, type Deps } from '../deps.ts';
 
@@ -24,7 +24,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(opts: { registry?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { registry?: boolean; beforeReady?: (app: FastifyInstance) => void; appOptions?: AppOptions } = {}): Promise<TestApp> {
   const store = await createTestStore();
   const db = store.db;
   if (opts.registry !== false) {
@@ -46,7 +46,9 @@ export async function createTestApp(opts: { registry?: boolean } = {}): Promise<
     ]);
   }
   const deps: Deps = { store, clock: () => FIXED_NOW, log: silentLogger };
-  const { app } = await buildApp(deps);
+  const { app } = await buildApp(deps, opts.appOptions);
+  // Hooks a test adds (e.g. to see which route answered) must be in place before ready.
+  opts.beforeReady?.(app);
   await app.ready();
   return {
     app,

@@ -121,7 +121,7 @@ export async function runBulkMemberMatch(deps: Deps, job: ExportJobRow): Promise
     } else if (d.outcome === 'consent-constrained') ourPayer ??= d.member.payer_org_id;
     // Every member decision is audited, with the requester's purpose of use; the reason stays
     // in the audit (§pdex-154c: the Group itself carries no consent-error detail).
-    await recordAudit(db, ctx, {
+    await recordAudit(db, { ...ctx, accessApi: 'payer-to-payer' }, {
       action: 'search', resourceType: 'Patient', resourceId: '$bulk-member-match', memberKeys: d.outcome === 'no-match' ? [] : [d.member.key],
       outcome: d.outcome === 'matched' ? 'success' : 'denied', detail: { operation: 'bulk-member-match', job: job.id, memberBundle: i, outcome: d.outcome, ...(d.outcome === 'matched' ? {} : { reason: d.reason }) },
     });

@@ -89,7 +89,8 @@ export async function memberMatch(db: Db, ctx: AccessContext, body: unknown, tod
   if (!p || p.resourceType !== 'Parameters') throw new TandemError('INVALID_REQUEST', 'the body must be a FHIR Parameters resource');
   const d = await decideMember(db, memberRequestOf(p.parameter, ''), today);
   const keys = d.outcome === 'no-match' ? [] : [d.member.key];
-  await recordAudit(db, ctx, { action: 'search', resourceType: 'Patient', resourceId: '$member-match', memberKeys: keys, outcome: d.outcome === 'matched' ? 'success' : 'denied', detail: { operation: 'member-match', outcome: d.outcome, ...(d.outcome === 'no-match' ? { candidates: d.candidates } : {}) } });
+  // $member-match is Payer-to-Payer whoever asks: audited with that purpose.
+  await recordAudit(db, { ...ctx, accessApi: 'payer-to-payer' }, { action: 'search', resourceType: 'Patient', resourceId: '$member-match', memberKeys: keys, outcome: d.outcome === 'matched' ? 'success' : 'denied', detail: { operation: 'member-match', outcome: d.outcome, ...(d.outcome === 'no-match' ? { candidates: d.candidates } : {}) } });
   if (d.outcome !== 'matched') return { outcome: d.outcome, reason: d.reason };
   const m = d.member;
   return {

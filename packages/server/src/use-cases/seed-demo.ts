@@ -4,7 +4,7 @@
  * public by design (README "Demo accounts"); they exist only in databases seeded here.
  */
 import type { AccessContext, RegistryData } from '@tandem/core';
-import { addContractTerms, insertUsers, listUsers, type UserRecord } from '@tandem/store';
+import { addContractTerms, findMemberLogin, insertUsers, listUsers, type UserRecord } from '@tandem/store';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Deps } from '../deps.ts';
 import { claimFiles, loadPopulation, type PopulationProgress } from './load-population.ts';
@@ -15,6 +15,10 @@ import { seedQuality } from './seed-quality.ts';
 import { settleContract } from './settle-contract.ts';
 import { submitClaims } from './submit-claims.ts';
 import { seedPriorAuthDemo } from './prior-auth/seed-prior-auth.ts';
+import { setMemberLogin } from './set-member-login.ts';
+
+/** The demo member's sign-in (member self-service and the SMART consent screen). */
+export const DEMO_MEMBER_USERNAME = 'member.demo';
 
 /**
  * Demo value-based terms: MSSP-like one-sided shared savings (ENHANCED-track-like rates are
@@ -31,7 +35,7 @@ export interface DemoAccount {
   readonly username: string;
   readonly password: string;
   readonly org: string;
-  readonly kind: 'payer' | 'provider';
+  readonly kind: 'payer' | 'provider' | 'member';
   readonly role: string;
 }
 
@@ -51,7 +55,9 @@ export async function createDemoUsers(deps: Deps, registry: RegistryData): Promi
 }
 
 export async function demoAccounts(deps: Deps): Promise<DemoAccount[]> {
-  return (await listUsers(deps.store.db)).map((u) => ({ username: u.username, password: DEMO_PASSWORD, org: u.org_name, kind: u.org_kind, role: u.role }));
+  const staff = (await listUsers(deps.store.db)).map((u): DemoAccount => ({ username: u.username, password: DEMO_PASSWORD, org: u.org_name, kind: u.org_kind, role: u.role }));
+  const member = await findMemberLogin(deps.store.db, DEMO_MEMBER_USERNAME);
+  return member ? [...staff, { username: member.username, password: DEMO_PASSWORD, org: `${member.first_name} ${member.last_name}, member`, kind: 'member', role: "tick 'I am a member'" }] : staff;
 }
 
 /**
@@ -83,5 +89,8 @@ export async function seedDemo(deps: Deps, opts: { members: number; seed: number
   for (const c of registry.contracts.slice(0, 2)) await settleContract(deps, ctx, { contractId: c.id, period: opts.year });
   await seedPriorAuthDemo(deps, registry.payer.id, opts.year, DEMO_PASSWORD);
   if (opts.quality !== false) await seedQuality(deps, registry.payer.id, opts.year);
+  // A member who can sign in to their own page (and to SMART apps): the one with the most claims.
+  const busiest = await deps.store.db.selectFrom('claim').select('member_key').where('member_key', 'is not', null).groupBy('member_key').orderBy((eb) => eb.fn.countAll(), 'desc').orderBy('member_key').executeTakeFirst();
+  if (busiest?.member_key) await setMemberLogin(deps.store.db, ctx, { memberKey: busiest.member_key, username: DEMO_MEMBER_USERNAME, password: DEMO_PASSWORD });
   return { claims: total, files: files.length };
 }

@@ -2,7 +2,7 @@
  * Audit records: who did what to which member data, when and why. Written by the
  * repositories that read or write member data, inside the caller's transaction when there is one.
  */
-import type { AccessContext } from '@tandem/core';
+import { disclosurePurpose, type AccessContext } from '@tandem/core';
 import type { Db } from '../open-database.ts';
 
 export interface AuditEntry {
@@ -14,13 +14,22 @@ export interface AuditEntry {
   readonly detail?: Record<string, unknown>;
 }
 
+/** Actions that disclose member data to whoever made the request. */
+const DISCLOSING = new Set<AuditEntry['action']>(['read', 'search', 'export']);
+
+/**
+ * Writes one audit record. A read, search or export names its purpose in detail.purpose: the
+ * access API it came through (patient-access, provider-access, payer-to-payer) or else the
+ * purpose of use the token carries (treatment, payment, operations, member-request).
+ */
 export async function recordAudit(db: Db, ctx: AccessContext, e: AuditEntry): Promise<void> {
+  const detail = DISCLOSING.has(e.action) ? { ...e.detail, purpose: disclosurePurpose(ctx) } : e.detail;
   await db
     .insertInto('audit_event')
     .values({
       actor: ctx.actor, org_id: ctx.orgId, action: e.action, resource_type: e.resourceType, resource_id: e.resourceId ?? null,
       member_keys: JSON.stringify([...new Set(e.memberKeys ?? [])].filter(Boolean)), purpose: ctx.purpose, outcome: e.outcome ?? 'success',
-      detail: e.detail ? JSON.stringify(e.detail) : null,
+      detail: detail ? JSON.stringify(detail) : null,
     })
     .execute();
 }

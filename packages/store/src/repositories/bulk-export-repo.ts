@@ -5,7 +5,7 @@
  * database at download in keyset-ordered batches — constant memory, no size cap.
  * https://hl7.org/fhir/uv/bulkdata/STU2/export.html
  */
-import type { AccessContext } from '@tandem/core';
+import { disclosurePurpose, type AccessContext } from '@tandem/core';
 import { sql } from 'kysely';
 import type { Db } from '../open-database.ts';
 import type { DateBound } from './member-reader.ts';
@@ -215,5 +215,5 @@ export async function auditExport(db: Db, ctx: AccessContext, jobId: string, det
     insert into audit_event (actor, org_id, action, resource_type, resource_id, member_keys, purpose, outcome, detail)
     select ${ctx.actor}, ${ctx.orgId}, 'export', 'Group', ${String(detail['group'] ?? jobId)},
       coalesce((select jsonb_agg(member_key order by member_key) from bulk_export_member where job_id = ${jobId}), '[]'::jsonb),
-      ${ctx.purpose}, 'success', ${JSON.stringify({ ...detail, job: jobId })}::jsonb`.execute(db);
+      ${ctx.purpose}, 'success', ${JSON.stringify({ ...detail, job: jobId, purpose: disclosurePurpose(ctx) })}::jsonb`.execute(db);
 }

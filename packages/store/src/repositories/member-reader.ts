@@ -18,30 +18,39 @@ export interface MemberQuery {
   readonly keys?: readonly string[] | undefined;
   readonly memberId?: string | undefined;
   readonly name?: string | undefined;
-  readonly birthdate?: string | undefined;
+  /** FHIR date bounds on the birth date (`birthdate=1956`, `birthdate=ge1950-01-01`). */
+  readonly birthdate?: readonly DateBound[] | undefined;
   readonly gender?: string | undefined;
   readonly limit: number;
   readonly offset: number;
 }
 
+/**
+ * A member who opted out of Provider Access is not there for a provider using it (42 CFR 422.121(a)):
+ * the provider's reads on /fhir, like its bulk exports (bulk-export-repo.ts), leave the member out.
+ */
+const honoursProviderOptOut = (ctx: AccessContext) => ctx.orgKind === 'provider' && ctx.accessApi === 'provider-access';
+const notOptedOut = (memberKey: 'member.key' | 'claim.member_key') =>
+  sql<boolean>`not exists (select 1 from member_access_choice o where o.member_key = ${sql.ref(memberKey)} and o.provider_access_opt_out)`;
+
 /** Members the caller may see (payer: its own; provider: those it treats; a member app: that member), for other readers to scope by. */
 export function visibleMembers(db: Db, ctx: AccessContext) {
   // A member's app (SMART patient context) sees that member only.
-  const q = ctx.patientKey === undefined ? db.selectFrom('member') : db.selectFrom('member').where('member.key', '=', ctx.patientKey);
+  let q = ctx.patientKey === undefined ? db.selectFrom('member') : db.selectFrom('member').where('member.key', '=', ctx.patientKey);
   if (ctx.orgKind === 'payer') return q.where('member.payer_org_id', '=', ctx.orgId);
-  const notOptedOut = sql<boolean>`not exists (select 1 from member_access_choice o where o.member_key = member.key and o.provider_access_opt_out)`;
+  if (honoursProviderOptOut(ctx)) q = q.where(notOptedOut('member.key'));
   return q.where((eb) => eb.or([
     // A member it billed a claim for.
     eb.exists(eb.selectFrom('claim').select(sql`1`.as('x')).whereRef('claim.member_key', '=', 'member.key').where('claim.provider_org_id', '=', ctx.orgId)),
     // A member on one of its attribution rosters (the ATR Group, with the payer's changes), who
     // has not opted out of Provider Access.
-    eb.and([eb('member.key', 'in', sql<string>`(select r.member_key from ${providerRosterKeys(ctx.orgId)} r)`), notOptedOut]),
+    eb.and([eb('member.key', 'in', sql<string>`(select r.member_key from ${providerRosterKeys(ctx.orgId)} r)`), notOptedOut('member.key')]),
     // A treatment relationship it attested (PDex $provider-member-match), inside its period, for
     // a member who has not opted out of Provider Access.
     eb.and([
       eb.exists(eb.selectFrom('treatment_relationship as t').select(sql`1`.as('x')).whereRef('t.member_key', '=', 'member.key').where('t.provider_org_id', '=', ctx.orgId)
         .where(sql<boolean>`t.period_start <= current_date and t.period_end >= current_date`)),
-      notOptedOut,
+      notOptedOut('member.key'),
     ]),
   ]));
 }
@@ -51,7 +60,7 @@ export async function searchMembers(db: Db, ctx: AccessContext, f: MemberQuery) 
   if (f.key) q = q.where('member.key', '=', f.key);
   if (f.keys) q = f.keys.length ? q.where('member.key', 'in', [...f.keys]) : q.where(sql<boolean>`false`);
   if (f.memberId) q = q.where('member.member_id', '=', f.memberId);
-  if (f.birthdate) q = q.where('member.date_of_birth', '=', f.birthdate);
+  for (const b of f.birthdate ?? []) q = q.where('member.date_of_birth', SQL_OP[b.op], b.value.slice(0, 10));
   if (f.gender) q = q.where('member.gender', '=', f.gender === 'male' ? 'M' : f.gender === 'female' ? 'F' : 'U');
   if (f.name) {
     const like = `${f.name.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
@@ -104,6 +113,7 @@ export async function searchClaimsWithLines(db: Db, ctx: AccessContext, f: EobFi
   const scope = claimScope(ctx);
   let q = db.selectFrom('claim').where('claim.member_key', 'is not', null).where(scope.column, '=', scope.orgId);
   if (ctx.patientKey !== undefined) q = q.where('claim.member_key', '=', ctx.patientKey);
+  if (honoursProviderOptOut(ctx)) q = q.where(notOptedOut('claim.member_key'));
   if (f.id) q = q.where('claim.id', '=', f.id);
   if (f.memberKey) q = q.where('claim.member_key', '=', f.memberKey);
   if (f.type) q = q.where('claim.kind', '=', f.type);

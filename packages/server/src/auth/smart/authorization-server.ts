@@ -149,7 +149,7 @@ export async function createAuthorizationServer(db: Db, publicUrl: string): Prom
       if (!m) return null;
       return {
         actor: `member:${at.accountId} via app:${at.clientId}`, orgId: m.payer_org_id, orgKind: 'payer', role: 'analyst', purpose: 'member-request',
-        patientKey: at.accountId, smartScopes: (at.scope ?? '').split(' ').filter(Boolean),
+        patientKey: at.accountId, smartScopes: (at.scope ?? '').split(' ').filter(Boolean), accessApi: 'patient-access',
       };
     }
     const cc = await provider.ClientCredentials.find(token);
@@ -158,9 +158,13 @@ export async function createAuthorizationServer(db: Db, publicUrl: string): Prom
     const orgId = client?.['tandem_org_id'] as string | undefined;
     const org = orgId ? await getOrganization(db, orgId) : undefined;
     if (!org) return null;
+    // A provider's system uses Provider Access; another plan's system (registered by this payer
+    // for an organization other than itself) uses Payer-to-Payer; the payer's own systems neither.
+    const registrar = client?.['tandem_registrar_org_id'] as string | undefined;
+    const accessApi = org.kind === 'provider' ? 'provider-access' as const : registrar !== undefined && registrar !== org.id ? 'payer-to-payer' as const : undefined;
     return {
       actor: `system:${cc.clientId}`, orgId: org.id, orgKind: org.kind, role: org.kind === 'provider' ? 'clinician' : 'analyst',
-      purpose: org.kind === 'provider' ? 'treatment' : 'payment', smartScopes: (cc.scope ?? '').split(' ').filter(Boolean),
+      purpose: org.kind === 'provider' ? 'treatment' : 'payment', smartScopes: (cc.scope ?? '').split(' ').filter(Boolean), ...(accessApi ? { accessApi } : {}),
     };
   }
   const audienceOk = (aud: string | string[] | undefined) => (Array.isArray(aud) ? aud : [aud]).some((a) => a?.replace(/\/$/, '') === fhirBase);

@@ -67,8 +67,12 @@ describe(`Bulk Data Provider Access export on ${db}`, () => {
     }
     // The delete at the end of the client's run removed the job.
     expect((await fetch(r.statusUrl, { headers: { authorization: `Bearer ${riversideSystem}` } })).status).toBe(404);
-    const audit = await t.deps.store.db.selectFrom('audit_event').select(['member_keys', 'purpose', 'actor']).where('action', '=', 'export').where('resource_type', '=', 'Group').execute();
-    expect(audit).toContainEqual(expect.objectContaining({ member_keys: [MEMBER.key, MEMBER_2.key].sort(), purpose: 'treatment' }));
+    const audit = await t.deps.store.db.selectFrom('audit_event').select(['member_keys', 'purpose', 'actor', 'detail']).where('action', '=', 'export').where('resource_type', '=', 'Group').execute();
+    expect(audit).toContainEqual(expect.objectContaining({ member_keys: [MEMBER.key, MEMBER_2.key].sort(), purpose: 'treatment', detail: expect.objectContaining({ purpose: 'provider-access' }) }));
+    // The provider system's downloads are Provider Access disclosures too.
+    const downloads = await t.deps.store.db.selectFrom('audit_event').select('detail').where('action', '=', 'export').where('resource_type', '=', 'ExplanationOfBenefit').where('actor', 'like', 'system:%').execute();
+    expect(downloads.length).toBeGreaterThan(0);
+    expect(new Set(downloads.map((d) => d.detail?.['purpose']))).toEqual(new Set(['provider-access']));
   });
 
   it('honours _type, _since (provider-delta) and _typeFilter', async () => {

@@ -5,7 +5,7 @@
  * https://hl7.org/fhir/R4/http.html
  */
 import { smartScopeAllows, TandemError, type Member } from '@tandem/core';
-import { attributionGroup, OPT_OUT_GROUP_ID, capabilityStatement, coverageResource, dateBounds, eobResource, includeTargets, patientResource, searchBundle, US_CORE_CLINICAL_TYPES } from '@tandem/fhir';
+import { attributionGroup, OPT_OUT_GROUP_ID, coverageResource, dateBounds, eobResource, includeTargets, patientResource, searchBundle } from '@tandem/fhir';
 import { searchClaimsWithLines, searchCoverages, searchMatchGroups, searchMembers, searchPriorAuthEobs, searchRosters } from '@tandem/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoDate, type Deps } from '../../deps.ts';
@@ -60,15 +60,11 @@ export function requireScope(request: FastifyRequest, type: string, interaction:
   if (scopes !== undefined && !smartScopeAllows(scopes, type, interaction)) throw new TandemError('FORBIDDEN', `the access token has no scope to ${interaction} ${type}`);
 }
 
-export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
-  app.get('/fhir/metadata', { config: { public: true }, schema: { summary: 'FHIR CapabilityStatement (public)' } }, async (request, reply) =>
-    reply.type(FHIR_JSON).send(capabilityStatement(`${selfUrl(request).origin}/fhir`, version, deps.clock().toISOString())),
-  );
-
+export function fhirRoutes(app: FastifyInstance, deps: Deps) {
   const patients = async (request: FastifyRequest, q: Query, id?: string) => {
     const { offset, count } = paging(q);
     const { total, rows } = await searchMembers(deps.store.db, access(request), {
-      key: id ?? tokenValue(q['_id']), memberId: tokenValue(q['identifier']), name: q['name'], birthdate: q['birthdate'], gender: q['gender'], limit: count, offset,
+      key: id ?? tokenValue(q['_id']), memberId: tokenValue(q['identifier']), name: q['name'], birthdate: dateBounds('birthdate', q['birthdate']), gender: q['gender'], limit: count, offset,
     });
     return { total, resources: rows.map((r) => patientResource(toMember(r))), offset, count };
   };
@@ -139,7 +135,9 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
   } as const;
 
   for (const [type, def] of Object.entries(types)) {
-    app.get<{ Querystring: Query }>(`/fhir/${type}`, { schema: { summary: `Search ${type}` } }, async (request, reply) => {
+    // The CapabilityStatements declare these parameters from the route's config (http/fhir-route-table.ts).
+    const fhir = { searchParams: def.params.filter((p) => p !== '_include'), ...(type === 'ExplanationOfBenefit' ? { searchInclude: [...EOB_INCLUDES.map((i) => `ExplanationOfBenefit:${i}`), 'ExplanationOfBenefit:*'] } : {}) };
+    app.get<{ Querystring: Query }>(`/fhir/${type}`, { config: { fhir }, schema: { summary: `Search ${type}` } }, async (request, reply) => {
       requireScope(request, type, 'search');
       checkParams(request.query, def.params);
       const result = await def.search(request, request.query);
@@ -157,6 +155,6 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
 
   // Anything else under /fhir is an unknown resource type.
   app.all('/fhir/*', {}, async () => {
-    throw new TandemError('NOT_FOUND', `resource type or operation (supported: Patient, Coverage, ExplanationOfBenefit, Group, ${US_CORE_CLINICAL_TYPES.join(', ')}, metadata)`);
+    throw new TandemError('NOT_FOUND', 'resource type or operation (what is supported: GET /fhir/metadata)');
   });
 }
