@@ -9,6 +9,7 @@ export * from './pas-response.ts';
 export * from './organization.ts';
 export * from './search-params.ts';
 export * from './eob-basis.ts';
+export * from './eob-basis-json.ts';
 export * from './clinical-from-claims.ts';
 export * from './measure-reports.ts';
 export * from './us-core-clinical.ts';

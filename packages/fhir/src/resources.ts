@@ -59,7 +59,11 @@ export type EobLineInput = Omit<AdjudicatedLine, 'category' | 'network' | 'feeSc
   readonly adjustments: ReadonlyArray<{ group: string; carc: string; amountCents: number }>;
 };
 
-export interface EobInput {
+/** What a non-financial (CARIN Basis) EOB line is made of: no amount, adjustment or remark. */
+export type EobBasisLineInput = Pick<EobLineInput, 'lineNumber' | 'procedureCode' | 'modifiers' | 'revenueCode' | 'units' | 'serviceDateFrom' | 'serviceDateTo'>;
+
+/** What a non-financial (CARIN Basis) EOB is made of; the type leaves every amount out, so a Basis EOB cannot carry one. */
+export interface EobBasisInput {
   readonly id: string;
   readonly kind: 'professional' | 'institutional';
   readonly status: string;
@@ -78,6 +82,10 @@ export interface EobInput {
   readonly typeOfBill: string | null;
   readonly placeOfService: string | null;
   readonly diagnoses: ReadonlyArray<{ qualifier: string; code: string }>;
+  readonly lines: readonly EobBasisLineInput[];
+}
+
+export interface EobInput extends EobBasisInput {
   readonly billedCents: number;
   readonly allowedCents: number;
   readonly paidCents: number;

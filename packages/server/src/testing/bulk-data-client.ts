@@ -16,6 +16,8 @@ export interface BulkManifest {
 export interface BulkResult {
   readonly manifest: BulkManifest;
   readonly resources: Map<string, Array<Record<string, unknown>>>;
+  /** Each file's NDJSON lines as they came, for byte-for-byte checks. */
+  readonly lines: Map<string, string[]>;
   readonly polls: number;
   readonly statusUrl: string;
 }
@@ -37,14 +39,16 @@ export async function bulkExport(kickOffUrl: string, token: string, opts: { maxW
     if (res.status === 200) {
       const manifest = (await res.json()) as BulkManifest;
       const resources = new Map<string, Array<Record<string, unknown>>>();
+      const texts = new Map<string, string[]>();
       for (const out of manifest.output) {
         const file = await fetch(out.url, { headers: { ...(manifest.requiresAccessToken ? auth : {}), accept: 'application/fhir+ndjson' } });
         if (file.status !== 200) throw new Error(`${out.url} answered ${file.status}`);
         const lines = (await file.text()).split('\n').filter((l) => l.trim() !== '');
         resources.set(out.type, [...(resources.get(out.type) ?? []), ...lines.map((l) => JSON.parse(l) as Record<string, unknown>)]);
+        texts.set(out.type, [...(texts.get(out.type) ?? []), ...lines]);
       }
       if (!opts.keep) await fetch(statusUrl, { method: 'DELETE', headers: auth });
-      return { manifest, resources, polls, statusUrl };
+      return { manifest, resources, lines: texts, polls, statusUrl };
     }
     if (res.status !== 202) throw new Error(`status answered ${res.status}: ${await res.text()}`);
     if (Date.now() > deadline) throw new Error(`export still running after ${opts.maxWaitMs ?? 60_000} ms`);

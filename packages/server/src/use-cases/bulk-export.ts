@@ -7,14 +7,14 @@
  * https://hl7.org/fhir/us/davinci-pdex/STU2/provider-access-api.html ($davinci-data-export)
  */
 import { smartScopeAllows, TandemError, type AccessContext } from '@tandem/core';
-import { coverageResource, dateBounds, eobBasisResource, eobResource, paramList, patientResource, US_CORE_CLINICAL_TYPES } from '@tandem/fhir';
+import { coverageResource, dateBounds, eobBasisJson, eobResource, paramList, patientResource, US_CORE_CLINICAL_TYPES } from '@tandem/fhir';
 import {
   auditExport, cancelExportJob, isMatchGroup, claimNextExportJob, countExport, expireExportJobs, finishExportJob, freezeExportMembers, getExportJob, getMatchedGroupFor, insertExportJob, recordAudit,
   streamExportClaims, streamExportCoverages, streamExportMembers, type ClaimStreamFilter, type Db, type ExportJobRow,
 } from '@tandem/store';
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.ts';
-import { coverageInputOf, eobInputOf } from '../routes/fhir/eob-rows.ts';
+import { coverageInputOf } from '../routes/fhir/eob-rows.ts';
 import { clinicalFile, countClinicalOutputs, countPriorAuthOutputs, fiveYearsBefore, priorAuthLines } from './export-clinical.ts';
 import { BULK_MEMBER_MATCH, matchJobFile, runBulkMemberMatch } from './bulk-member-match.ts';
 import { assertPayerRequester } from './member-match.ts';
@@ -155,27 +155,46 @@ export async function cancelExport(deps: Deps, ctx: AccessContext, id: string): 
   await recordAudit(deps.store.db, ctx, { action: 'update', resourceType: 'BulkExport', resourceId: id, detail: { cancelled: true } });
 }
 
+/** NDJSON is handed on in chunks of about this many characters: small enough that the HTTP response's back-pressure bounds what waits in memory. */
+const CHUNK_CHARS = 256 * 1024;
+
 /**
- * One output file as NDJSON text chunks (a batch of resources per chunk). Providers and
- * another payer (Payer-to-Payer) get non-financial (CARIN Basis) EOBs; the payer gets the full
- * CARIN Blue Button EOB. A finished $bulk-member-match's files are its Groups.
+ * One output file as NDJSON text chunks (about CHUNK_CHARS each). Providers and another payer
+ * (Payer-to-Payer) get non-financial (CARIN Basis) EOBs, written straight to JSON text from rows
+ * PostgreSQL shaped (eobBasisJson: byte for byte `JSON.stringify(eobBasisResource(…))`); the payer
+ * gets the full CARIN Blue Button EOB. Pulled, not pushed: nothing is read from the database
+ * before the consumer asks for more (plus one page prefetched by the repository). A finished
+ * $bulk-member-match's files are its Groups.
  */
 export async function* exportFile(deps: Deps, job: ExportJobRow, type: string): AsyncGenerator<string> {
   const db = deps.store.db;
   const ctx = job.access as unknown as AccessContext;
   if (job.export_type === BULK_MEMBER_MATCH) yield* matchJobFile(db, job, type);
   else if (type === 'Patient') {
-    for await (const rows of streamExportMembers(db, job.id))
-      yield rows.map((m) => JSON.stringify(patientResource({ key: m.key, payerOrgId: m.payer_org_id, memberId: m.member_id, subscriberKey: m.subscriber_key, relationship: m.relationship as 'self', firstName: m.first_name, lastName: m.last_name, dateOfBirth: m.date_of_birth, gender: m.gender as 'M' }))).join('\n') + '\n';
+    yield* ndjson(streamExportMembers(db, job.id), (m) => JSON.stringify(patientResource({ key: m.key, payerOrgId: m.payer_org_id, memberId: m.member_id, subscriberKey: m.subscriber_key, relationship: m.relationship as 'self', firstName: m.first_name, lastName: m.last_name, dateOfBirth: m.date_of_birth, gender: m.gender as 'M' })));
   } else if (type === 'Coverage') {
     const asOf = job.transaction_time.slice(0, 10);
-    for await (const rows of streamExportCoverages(db, job.id)) yield rows.map((c) => JSON.stringify(coverageResource(coverageInputOf(c), asOf))).join('\n') + '\n';
+    yield* ndjson(streamExportCoverages(db, job.id), (c) => JSON.stringify(coverageResource(coverageInputOf(c), asOf)));
   } else if (type === 'ExplanationOfBenefit') {
     // Providers and other payers get non-financial (Basis) EOBs: no remittance, no cost sharing (42 CFR 422.121(b)).
-    const map = ctx.orgKind === 'provider' || job.export_type === 'payertopayer' ? eobBasisResource : eobResource;
-    for await (const claims of streamExportClaims(db, job.id, claimFilterOf(job))) yield claims.map((c) => JSON.stringify(map(eobInputOf(c)))).join('\n') + '\n';
+    if (ctx.orgKind === 'provider' || job.export_type === 'payertopayer') yield* ndjson(streamExportClaims(db, job.id, claimFilterOf(job), { amounts: false }), eobBasisJson);
+    else yield* ndjson(streamExportClaims(db, job.id, claimFilterOf(job), { amounts: true }), (c) => JSON.stringify(eobResource(c)));
     if (priorAuthsExported(job)) yield* priorAuthLines(db, job);
   } else {
     yield* clinicalFile(db, job, type);
   }
+}
+
+/** Pages of rows → NDJSON text in chunks of about CHUNK_CHARS. */
+async function* ndjson<T>(pages: AsyncIterable<readonly T[]>, line: (row: T) => string): AsyncGenerator<string> {
+  let out = '';
+  for await (const rows of pages)
+    for (const r of rows) {
+      out += `${line(r)}\n`;
+      if (out.length >= CHUNK_CHARS) {
+        yield out;
+        out = '';
+      }
+    }
+  if (out) yield out;
 }

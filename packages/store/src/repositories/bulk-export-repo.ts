@@ -169,43 +169,121 @@ export async function* streamExportCoverages(db: Db, jobId: string, batch = 2000
   }
 }
 
+/** A claim line as the ExplanationOfBenefit mapper takes it (EobLineInput of @tandem/fhir); amounts only when asked. */
+export interface ExportClaimLine {
+  readonly lineNumber: number;
+  readonly procedureCode: string | null;
+  readonly modifiers: string[];
+  readonly revenueCode: string | null;
+  readonly units: string;
+  readonly serviceDateFrom: string;
+  readonly serviceDateTo: string;
+}
+export interface ExportClaimLineAmounts extends ExportClaimLine {
+  readonly billedCents: number;
+  readonly allowedCents: number;
+  readonly deductibleCents: number;
+  readonly copayCents: number;
+  readonly coinsuranceCents: number;
+  readonly patientRespCents: number;
+  readonly paidCents: number;
+  readonly adjustments: Array<{ group: string; carc: string; amountCents: number }>;
+  readonly remarks: string[];
+}
+/** A claim as the ExplanationOfBenefit mapper takes it (EobBasisInput of @tandem/fhir), shaped by PostgreSQL. */
+export interface ExportClaim {
+  readonly id: string;
+  readonly kind: 'professional' | 'institutional';
+  readonly status: string;
+  readonly memberKey: string;
+  readonly coverageId: string | null;
+  readonly payerOrgId: string;
+  readonly payerName: string | null;
+  readonly providerOrgId: string | null;
+  readonly providerName: string;
+  readonly billingNpi: string | null;
+  readonly patientControlNumber: string;
+  readonly receivedAt: string;
+  readonly serviceDateFrom: string;
+  readonly serviceDateTo: string;
+  readonly network: string | null;
+  readonly typeOfBill: string | null;
+  readonly placeOfService: string | null;
+  readonly diagnoses: Array<{ qualifier: string; code: string }>;
+  readonly lines: ExportClaimLine[];
+}
+/** The same with the claim's and the lines' amounts (EobInput): what the payer's export maps. */
+export interface ExportClaimAmounts extends ExportClaim {
+  readonly billedCents: number;
+  readonly allowedCents: number;
+  readonly paidCents: number;
+  readonly patientRespCents: number;
+  readonly lines: ExportClaimLineAmounts[];
+}
+
+export interface ClaimStreamOptions {
+  /** Claims and lines with their amounts (the payer's full EOB); without, only what a CARIN Basis EOB shows. */
+  readonly amounts: boolean;
+  readonly membersPerBatch?: number;
+  /** At most this many claims per query, so a page's size does not depend on how many claims a member has. */
+  readonly claimsPerPage?: number;
+}
+
 /**
- * Claims with their lines (EOB input), member by member: the export's members in key order,
- * `membersPerBatch` at a time, each batch's claims through the claim_member index. Walking the
- * member set (rather than all claims filtered by it) keeps every query small whatever the
- * group's size, and the next batch is fetched while the caller maps the current one.
+ * Claims with their lines, one row per claim already shaped as the EOB mapper's input: the lines
+ * are aggregated by PostgreSQL (json_agg) and the timestamps formatted there, so the driver
+ * hands over finished objects and no per-line row, map or Date is made in JavaScript. The
+ * export's members are walked in key order, `membersPerBatch` at a time, each batch's claims
+ * through the claim_member index, `claimsPerPage` at a time (keyset on member and claim id):
+ * every query is small whatever the group's size, and one page is fetched while the caller
+ * writes the previous one — at most two pages in memory.
  */
-export async function* streamExportClaims(db: Db, jobId: string, f: ClaimStreamFilter, membersPerBatch = 250) {
-  const fetchBatch = async (after: string) => {
+export function streamExportClaims(db: Db, jobId: string, f: ClaimStreamFilter, o: ClaimStreamOptions & { amounts: true }): AsyncGenerator<ExportClaimAmounts[]>;
+export function streamExportClaims(db: Db, jobId: string, f: ClaimStreamFilter, o: ClaimStreamOptions): AsyncGenerator<ExportClaim[]>;
+export async function* streamExportClaims(db: Db, jobId: string, f: ClaimStreamFilter, o: ClaimStreamOptions): AsyncGenerator<ExportClaim[]> {
+  const membersPerBatch = o.membersPerBatch ?? 250;
+  const claimsPerPage = o.claimsPerPage ?? 2000;
+  const claimAmounts = o.amounts ? sql`, c.billed_cents as "billedCents", c.allowed_cents as "allowedCents", c.paid_cents as "paidCents", c.patient_resp_cents as "patientRespCents"` : sql``;
+  const lineAmounts = o.amounts
+    ? sql`, 'billedCents', l.billed_cents, 'allowedCents', l.allowed_cents, 'deductibleCents', l.deductible_cents, 'copayCents', l.copay_cents,
+        'coinsuranceCents', l.coinsurance_cents, 'patientRespCents', l.patient_resp_cents, 'paidCents', l.paid_cents, 'adjustments', l.adjustments, 'remarks', l.remarks`
+    : sql``;
+  type Cursor = { keys: string[]; member: string; id: string };
+  const memberBatch = async (after: string): Promise<Cursor | null> => {
     const keys = (await db.selectFrom('bulk_export_member').select('member_key').where('job_id', '=', jobId).where('member_key', '>', after).orderBy('member_key').limit(membersPerBatch).execute()).map((r) => r.member_key);
-    if (keys.length === 0) return null;
-    const claims = (await sql<Record<string, unknown> & { id: string }>`
-      select c.id, c.kind, c.status, c.member_key, c.payer_org_id, c.provider_org_id, c.billing_name, c.billing_npi, c.patient_control_number,
-        c.received_at, c.service_date_from, c.service_date_to, c.network, c.type_of_bill, c.place_of_service, c.diagnoses,
-        c.billed_cents, c.allowed_cents, c.paid_cents, c.patient_resp_cents, prov.name as provider_name, payer.name as payer_name,
-        (select v.id from coverage v where v.member_key = c.member_key and v.plan_id = c.plan_id order by v.effective_from desc limit 1) as coverage_id
+    return keys.length ? { keys, member: '', id: '' } : null;
+  };
+  const page = async (at: Cursor | null): Promise<{ claims: ExportClaim[]; next: Cursor | null } | null> => {
+    if (!at) return null;
+    const claims = (await sql<ExportClaim>`
+      select c.id, c.kind, c.status, c.member_key as "memberKey",
+        (select v.id from coverage v where v.member_key = c.member_key and v.plan_id = c.plan_id order by v.effective_from desc limit 1) as "coverageId",
+        c.payer_org_id as "payerOrgId", payer.name as "payerName", c.provider_org_id as "providerOrgId", coalesce(prov.name, c.billing_name) as "providerName",
+        c.billing_npi as "billingNpi", c.patient_control_number as "patientControlNumber",
+        -- The instant as the driver's Date.toISOString() would write it, without a Date per row.
+        to_char(c.received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "receivedAt",
+        c.service_date_from as "serviceDateFrom", c.service_date_to as "serviceDateTo", c.network, c.type_of_bill as "typeOfBill",
+        c.place_of_service as "placeOfService", c.diagnoses${claimAmounts},
+        (select coalesce(json_agg(json_build_object('lineNumber', l.line_number, 'procedureCode', l.procedure_code, 'modifiers', l.modifiers, 'revenueCode', l.revenue_code,
+            'units', l.units, 'serviceDateFrom', l.service_date_from, 'serviceDateTo', l.service_date_to${lineAmounts}) order by l.line_number), '[]'::json)
+          from claim_line l where l.claim_id = c.id) as lines
       from claim c
       left join organization prov on prov.id = c.provider_org_id
       left join organization payer on payer.id = c.payer_org_id
-      where c.member_key = any(${keys}::text[]) and ${claimConditions(f)}
-      order by c.member_key, c.id`.execute(db)).rows;
-    const lines = claims.length ? await db.selectFrom('claim_line')
-      .select(['claim_id', 'line_number', 'procedure_code', 'modifiers', 'revenue_code', 'units', 'service_date_from', 'service_date_to', 'billed_cents', 'allowed_cents', 'deductible_cents', 'copay_cents', 'coinsurance_cents', 'patient_resp_cents', 'paid_cents', 'adjustments', 'remarks'])
-      .where('claim_id', '=', (eb) => eb.fn.any(eb.val(claims.map((c) => c.id)))).orderBy('claim_id').orderBy('line_number').execute() : [];
-    const byClaim = new Map<string, typeof lines>();
-    for (const l of lines) {
-      const list = byClaim.get(l.claim_id);
-      if (list) list.push(l);
-      else byClaim.set(l.claim_id, [l]);
-    }
-    return { last: keys[keys.length - 1]!, claims: claims.map((c) => ({ ...c, lines: byClaim.get(c.id) ?? [] })) };
+      where c.member_key = any(${at.keys}::text[]) and (c.member_key, c.id) > (${at.member}, ${at.id}) and ${claimConditions(f)}
+      order by c.member_key, c.id
+      limit ${claimsPerPage}`.execute(db)).rows;
+    const last = claims[claims.length - 1];
+    // A full page may have more claims of the same members after it; a short one ends the member batch.
+    const next = last && claims.length === claimsPerPage ? Promise.resolve({ keys: at.keys, member: last.memberKey, id: last.id }) : memberBatch(at.keys[at.keys.length - 1]!);
+    return { claims, next: await next };
   };
-  let next = fetchBatch('');
+  let next = memberBatch('').then(page);
   for (;;) {
-    const batch = await next;
-    if (!batch) return;
-    next = fetchBatch(batch.last);
-    if (batch.claims.length) yield batch.claims;
+    const p = await next;
+    if (!p) return;
+    next = page(p.next);
+    if (p.claims.length) yield p.claims;
   }
 }
 

@@ -1,10 +1,13 @@
 import { aClaim, aLine, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
-import { insertAttributionRun } from '@tandem/store';
+import { eobBasisResource, eobResource } from '@tandem/fhir';
+import { insertAttributionRun, searchClaimsWithLines } from '@tandem/store';
 import { write837 } from '@tandem/x12';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claim837From } from '../../exchange/claim-to-837.ts';
+import { eobInputOf } from './eob-rows.ts';
 import { bulkExport, createTestApp, MEMBER_2, PROVIDER_2, type TestApp } from '../../testing/index.ts';
 
 const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -73,6 +76,22 @@ describe(`Bulk Data Provider Access export on ${db}`, () => {
     const downloads = await t.deps.store.db.selectFrom('audit_event').select('detail').where('action', '=', 'export').where('resource_type', '=', 'ExplanationOfBenefit').where('actor', 'like', 'system:%').execute();
     expect(downloads.length).toBeGreaterThan(0);
     expect(new Set(downloads.map((d) => d.detail?.['purpose']))).toEqual(new Set(['provider-access']));
+  });
+
+  it('writes every EOB byte for byte as the object mapper writes the same stored claim read by the search API (Basis for the provider, full for the payer)', async () => {
+    // The export shapes claims in SQL and writes the Basis EOB as text directly; the search API reads claims and lines as rows and maps them to objects.
+    // An instant with microseconds: the driver's Date keeps milliseconds, and so must the export's SQL formatting.
+    await sql`update claim set received_at = '2026-06-29T08:15:42.987654Z' where patient_control_number = 'BX-2'`.execute(t.deps.store.db);
+    const payer = { actor: 'payer.admin', orgId: PAYER.id, orgKind: 'payer', role: 'admin', purpose: 'operations' } as const;
+    const rows = (await searchClaimsWithLines(t.deps.store.db, payer, { limit: 100, offset: 0 })).claims;
+    const byId = new Map(rows.map((r) => [r.id, eobInputOf(r)]));
+    const provider = (await bulkExport(`${base}/fhir/Group/ct-1/$davinci-data-export?_type=ExplanationOfBenefit`, riversideSystem)).lines.get('ExplanationOfBenefit')!;
+    const full = (await bulkExport(`${base}/fhir/$export?_type=ExplanationOfBenefit`, admin)).lines.get('ExplanationOfBenefit')!;
+    expect(provider).toHaveLength(4);
+    expect(full).toHaveLength(4);
+    expect(provider.join('\n')).toContain('"lastUpdated":"2026-06-29T08:15:42.987Z"');
+    for (const line of provider) expect(line).toBe(JSON.stringify(eobBasisResource(byId.get((JSON.parse(line) as { id: string }).id)!)));
+    for (const line of full) expect(line).toBe(JSON.stringify(eobResource(byId.get((JSON.parse(line) as { id: string }).id)!)));
   });
 
   it('honours _type, _since (provider-delta) and _typeFilter', async () => {
