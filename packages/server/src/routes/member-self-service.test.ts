@@ -7,6 +7,8 @@
 import { aClaim, aLine, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
 import { insertOrganizations } from '@tandem/store';
 import { write837 } from '@tandem/x12';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claim837From } from '../exchange/claim-to-837.ts';
@@ -139,6 +141,24 @@ describe(`Member self-service on ${db}`, () => {
     const graceLog = (await get('/api/me/disclosures', grace)).json().items as Disclosure[];
     expect(graceLog.length).toBeGreaterThan(0);
     expect(graceLog.every((d) => d.recipient.kind === 'provider')).toBe(true);
+  });
+
+  it("audits a system's reads as Payer-to-Payer when the payer registered it for another plan, and as its own use otherwise", async () => {
+    const systemToken = async (orgId: string) => {
+      const { publicKey, privateKey } = await generateKeyPair('ES384');
+      const reg = await t.app.inject({ method: 'POST', url: '/api/smart/clients', headers: as(admin), payload: { kind: 'backend', name: `System of ${orgId}`, orgId, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k', alg: 'ES384' }] } } });
+      const clientId = reg.json().clientId as string;
+      const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'ES384', kid: 'k' }).setIssuer(clientId).setSubject(clientId).setAudience('http://localhost:8080/oauth/token').setJti(randomBytes(8).toString('hex')).setIssuedAt().setExpirationTime('5m').sign(privateKey);
+      const res = await t.app.inject({ method: 'POST', url: '/oauth/token', headers: { host: 'localhost:8080', 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/*.rs', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }).toString() });
+      expect(res.statusCode, res.body).toBe(200);
+      return { clientId, token: res.json().access_token as string };
+    };
+    const otherPlan = await systemToken('org-new-payer');
+    const ownSystem = await systemToken(PAYER.id);
+    for (const s of [otherPlan, ownSystem]) expect((await get('/fhir/Patient', s.token)).statusCode).toBe(200);
+    const purposeOf = async (clientId: string) => (await t.deps.store.db.selectFrom('audit_event').select('detail').where('actor', '=', `system:${clientId}`).where('resource_type', '=', 'Patient').executeTakeFirstOrThrow()).detail?.['purpose'];
+    expect(await purposeOf(otherPlan.clientId)).toBe('payer-to-payer');
+    expect(await purposeOf(ownSystem.clientId)).toBe('payment');
   });
 
   it("lists the member's connected apps and revokes one, for that member only", async () => {
