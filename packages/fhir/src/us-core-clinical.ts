@@ -87,6 +87,28 @@ export function usCoreProfile(r: Json): string | null {
   }
 }
 
+/** Reference fields whose target type is fixed by the element (FHIR R4), so a bundle-local `urn:uuid:` reference can be named `Type/id`. */
+const TYPED_REFERENCES: ReadonlyArray<[field: string, type: string]> = [['encounter', 'Encounter'], ['result', 'Observation'], ['hasMember', 'Observation']];
+
+/**
+ * A submitted resource's bundle-local references (`urn:uuid:<id>`, as Synthea and transaction
+ * Bundles write them) to encounters and results made resolvable on this server: the resources
+ * they point at were stored under that id for the same member. Other references stay as sent.
+ */
+export function localReferences(r: Json): Json {
+  let out = r;
+  for (const [field, type] of TYPED_REFERENCES) {
+    const v = r[field];
+    const fix = (x: unknown) => {
+      const ref = (x as { reference?: unknown } | null)?.reference;
+      return typeof ref === 'string' && ref.startsWith('urn:uuid:') ? { ...(x as object), reference: `${type}/${ref.slice(9)}` } : x;
+    };
+    if (Array.isArray(v)) out = { ...out, [field]: v.map(fix) };
+    else if (v && typeof v === 'object') out = { ...out, [field]: fix(v) };
+  }
+  return out;
+}
+
 /** A resource as served: the US Core profile first (when met), and `meta.source` naming its origin. */
 export function servedClinical(r: Json, origin: ClinicalOrigin, lastUpdated: string): Json {
   const meta = (r['meta'] ?? {}) as { profile?: string[]; [k: string]: unknown };

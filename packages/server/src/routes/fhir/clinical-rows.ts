@@ -3,7 +3,7 @@
  * and PDex prior-authorization EOBs. Shared by the searches, `$everything` and the bulk export,
  * so each shows the same resource.
  */
-import { priorAuthEob, servedClinical, usCoreFromClaim, type UsCoreClinicalType } from '@tandem/fhir';
+import { localReferences, priorAuthEob, servedClinical, usCoreFromClaim, type UsCoreClinicalType } from '@tandem/fhir';
 import type { ClinicalClaimRow, PriorAuthEobRow, SubmittedClinicalRow } from '@tandem/store';
 import type { ExplanationOfBenefit } from '@medplum/fhirtypes';
 
@@ -16,7 +16,7 @@ export function clinicalResourcesOf(types: readonly UsCoreClinicalType[] | reado
   for (const c of claims) for (const r of usCoreFromClaim(c.memberKey, c)) if (want.has(r.resourceType)) out.push(r);
   for (const s of submitted) {
     if (!want.has(s.resourceType)) continue;
-    const r = { ...s.resource, resourceType: s.resourceType, id: s.resourceId } as ClinicalJson;
+    const r = localReferences({ ...s.resource, resourceType: s.resourceType, id: s.resourceId } as ClinicalJson);
     out.push(servedClinical(r, { kind: 'submission', submissionId: s.submissionId, channel: s.channel, submitterOrgId: s.submitterOrgId }, s.receivedAt));
   }
   return out;

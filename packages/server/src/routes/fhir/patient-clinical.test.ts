@@ -151,6 +151,13 @@ describe(`US Core clinical resources and PDex prior-authorization EOBs on ${db}`
     for (const c of conds.entry ?? []) expect(JSON.stringify(c.resource['meta'].profile ?? [])).not.toContain('us-core');
     const read = await get(`/fhir/Observation/${v['id']}`);
     expect(read.json()).toEqual(v);
+    // Synthea's bundle-local encounter reference now resolves on this server.
+    const original = fromFile('Observation', () => undefined).find((o) => o['id'] === v['id'])!;
+    expect(original['encounter'].reference).toMatch(/^urn:uuid:/);
+    expect(v['encounter'].reference).toBe(`Encounter/${original['encounter'].reference.slice(9)}`);
+    expect((await get(`/fhir/${v['encounter'].reference}`)).json()).toMatchObject({ resourceType: 'Encounter', subject: { reference: `Patient/${birgit}` } });
+    const report = reports.entry![0]!.resource;
+    for (const res of report['result'] ?? []) expect((await get(`/fhir/${res.reference}`)).statusCode).toBe(200);
 
     for (const [url, text] of [
       ['/fhir/Observation?category=laboratory', 'needs patient='],
