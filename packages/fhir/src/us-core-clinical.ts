@@ -126,7 +126,7 @@ export function usCoreFromClaim(patientKey: string, c: ClinicalClaim & { receive
   return clinicalFromClaim(patientKey, c).map((d) => {
     const r = { ...d.resource, meta: {} } as Json;
     if (r.resourceType === 'Encounter' && !present(r['type'])) r['type'] = [{ text: 'Service billed on a claim' }];
-    if (r.resourceType === 'Encounter') r['identifier'] = [{ system: 'https://tandem.health/fhir/payer-claim-control-number', value: c.id }];
+    if (r.resourceType === 'Encounter') r['identifier'] = [{ system: 'https://tandem.health/fhir/claim-id', value: c.id }]; // the claim this visit was billed on
     return servedClinical(r, { kind: 'claim', claimId: c.id }, new Date(c.receivedAt).toISOString());
   });
 }
