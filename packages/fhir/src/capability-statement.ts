@@ -35,7 +35,7 @@ export interface FhirRouteInfo {
 export const ACCESS_API_STATEMENTS: Readonly<Record<AccessApi, { id: string; title: string; instantiates: readonly string[]; security: 'patient' | 'backend' }>> = {
   'patient-access': {
     id: 'tandem-patient-access', title: 'Tandem Patient Access API (member apps)', security: 'patient',
-    instantiates: ['http://hl7.org/fhir/us/davinci-pdex/CapabilityStatement/pdex-server-6-1', 'http://hl7.org/fhir/us/carin-bb/CapabilityStatement/c4bb'],
+    instantiates: ['http://hl7.org/fhir/us/davinci-pdex/CapabilityStatement/pdex-server-6-1', 'http://hl7.org/fhir/us/carin-bb/CapabilityStatement/c4bb', 'http://hl7.org/fhir/us/core/CapabilityStatement/us-core-server'],
   },
   'provider-access': {
     id: 'tandem-provider-access', title: 'Tandem Provider Access API (in-network providers)', security: 'backend',
@@ -98,7 +98,7 @@ const PARAM_TYPES: Readonly<Record<string, CapabilityStatementRestResourceSearch
   _id: 'token', _lastUpdated: 'date', identifier: 'token', name: 'string', family: 'string', given: 'string', birthdate: 'date', gender: 'token',
   patient: 'reference', beneficiary: 'reference', subject: 'reference', encounter: 'reference', type: 'token', status: 'token', category: 'token', code: 'token',
   date: 'date', 'service-date': 'date', 'service-start-date': 'date', 'billable-period-start': 'date', characteristic: 'token', 'characteristic-value-reference': 'reference',
-  'clinical-status': 'token', 'onset-date': 'date', authoredon: 'date', 'lifecycle-status': 'token', period: 'date', address: 'string', practitioner: 'reference', specialty: 'token',
+  'clinical-status': 'token', 'onset-date': 'date', 'recorded-date': 'date', authoredon: 'date', 'lifecycle-status': 'token', period: 'date', address: 'string', practitioner: 'reference', specialty: 'token',
 };
 
 type Interaction = 'read' | 'search-type' | 'create' | 'update' | 'delete';
@@ -217,7 +217,7 @@ export function accessApiStatementUrl(baseUrl: string, api: AccessApi): string {
 export function capabilityStatement(input: StatementInput): CapabilityStatement {
   const caps = capabilities(input.routes);
   return statement(input, caps, {
-    instantiates: [...ACCESS_APIS.map((a) => accessApiStatementUrl(input.baseUrl, a)), 'http://hl7.org/fhir/us/carin-bb/CapabilityStatement/c4bb', 'http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'],
+    instantiates: [...ACCESS_APIS.map((a) => accessApiStatementUrl(input.baseUrl, a)), 'http://hl7.org/fhir/us/carin-bb/CapabilityStatement/c4bb', 'http://hl7.org/fhir/us/core/CapabilityStatement/us-core-server', 'http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'],
     implementationGuide: [PDEX_IG],
   }, 'SMART App Launch 2.0 and Backend Services tokens (see .well-known/smart-configuration), or dashboard bearer tokens from POST /auth/login or `tandem token`');
 }

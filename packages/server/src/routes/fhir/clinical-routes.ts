@@ -70,7 +70,9 @@ export function clinicalRoutes(app: FastifyInstance, deps: Deps) {
   };
 
   for (const type of US_CORE_CLINICAL_TYPES) {
-    app.get<{ Querystring: Query }>(`/fhir/${type}`, { schema: { summary: `Search ${type} (US Core 6.1; patient is required)` } }, async (request, reply) => {
+    // The CapabilityStatements declare these parameters from the route's config (http/fhir-route-table.ts).
+    const fhir = { searchParams: ['_id', 'patient', ...US_CORE_SEARCH_PARAMS[type]] };
+    app.get<{ Querystring: Query }>(`/fhir/${type}`, { config: { fhir }, schema: { summary: `Search ${type} (US Core 6.1; patient is required)` } }, async (request, reply) => {
       requireScope(request, type, 'search');
       const q = request.query;
       const { offset, count } = paging(q);
