@@ -6,7 +6,7 @@
  */
 import { aClaim, aLine, MEMBER, PAYER, PLAN, PROVIDER } from '@tandem/core/testing';
 import type { Member } from '@tandem/core';
-import { insertMembers, insertOrganizations } from '@tandem/store';
+import { insertMembers, insertOrganizations, listImportedResources } from '@tandem/store';
 import { write837 } from '@tandem/x12';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
@@ -285,12 +285,16 @@ describe(`Payer-to-Payer on ${db}: $bulk-member-match, payertopayer export, impo
     expect((provenance[0]!['target'] as unknown[]).length).toBe(3);
     // Our own member's Patient stays ours: the other payer's Patient is kept, not served.
     expect(entries.filter((r) => r['resourceType'] === 'Patient').map((r) => r['id'])).toEqual(['nb-1']);
+    // The member's own app (the AccessContext a patient-context SMART token becomes) sees it; another member's app does not.
+    const app = (patientKey: string) => ({ actor: `member:${patientKey} via app:x`, orgId: PAYER.id, orgKind: 'payer' as const, role: 'analyst' as const, purpose: 'member-request' as const, patientKey, smartScopes: ['patient/*.rs'] });
+    expect((await listImportedResources(b.deps.store.db, app('nb-1'), 'nb-1')).resources).toHaveLength(4);
+    expect((await listImportedResources(b.deps.store.db, app(MEMBER.key), 'nb-1')).resources).toHaveLength(0);
     // A provider of the new payer does not see what another payer sent.
     const provider = await b.login('riverside.billing');
     const asProvider = await b.app.inject({ method: 'GET', url: '/fhir/Patient/nb-1/$everything', headers: { authorization: `Bearer ${provider}` } });
     expect(asProvider.statusCode).toBe(404);
     const audit = await b.deps.store.db.selectFrom('audit_event').select(['action', 'member_keys']).where('resource_type', '=', 'ImportedResource').orderBy('id').execute();
-    expect(audit.map((x) => x.action)).toEqual(['create', 'create', 'read']);
+    expect(audit.map((x) => x.action)).toEqual(['create', 'create', 'read', 'read']);
   });
 
   it("does the new payer's whole side against the prior payer's server: token, match, export, download, import", async () => {
