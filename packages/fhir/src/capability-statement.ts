@@ -41,7 +41,7 @@ export function capabilityStatement(baseUrl: string, version: string, date: stri
               { name: 'davinci-data-export', definition: 'http://hl7.org/fhir/us/davinci-pdex/OperationDefinition/GroupExport' },
               { name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export' },
             ],
-            searchParam: [{ name: '_id', type: 'token' }] },
+            searchParam: [{ name: '_id', type: 'token' }, { name: 'identifier', type: 'token' }, { name: 'characteristic', type: 'token' }] },
           // Da Vinci PAS (prior authorization) and its R4-backport subscription for decisions.
           { type: 'Claim', supportedProfile: ['http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claim'],
             operation: [{ name: 'submit', definition: 'http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-submit' }, { name: 'inquire', definition: 'http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-inquiry' }] },

@@ -97,9 +97,13 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
   const groups = async (request: FastifyRequest, q: Query, id?: string) => {
     const { offset, count } = paging(q);
     const wantedId = id ?? tokenValue(q['_id']);
-    const isMatch = wantedId?.startsWith('p2p-');
+    // PDex §pdex-157: match Groups are searched by identifier (the requester's) and characteristic
+    // (match | nomatch | consentconstraint); rosters do not carry these, so such a search lists match Groups only.
+    const characteristic = tokenValue(q['characteristic']);
+    const identifier = q['identifier'] === undefined ? undefined : q['identifier'].includes('|') ? { system: q['identifier'].split('|')[0] || undefined, value: q['identifier'].split('|')[1]! } : { value: q['identifier'] };
+    const isMatch = wantedId?.startsWith('p2p-') || characteristic !== undefined || identifier !== undefined;
     const { total: rosterTotal, groups: rows } = isMatch ? { total: 0, groups: [] } : await searchRosters(deps.store.db, access(request), { contractId: wantedId, limit: count, offset });
-    const matches = wantedId !== undefined && !isMatch ? { total: 0, rows: [] } : await searchMatchGroups(deps.store.db, access(request), { id: wantedId, limit: Math.max(0, count - rows.length), offset: Math.max(0, offset - rosterTotal) });
+    const matches = wantedId !== undefined && !isMatch ? { total: 0, rows: [] } : await searchMatchGroups(deps.store.db, access(request), { id: wantedId, category: characteristic, identifier, limit: Math.max(0, count - rows.length), offset: Math.max(0, offset - rosterTotal) });
     return {
       total: rosterTotal + matches.total, offset, count,
       resources: [...rows.map((g) => attributionGroup({
@@ -113,7 +117,7 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps, version: string) {
     Patient: { search: patients, params: ['_id', 'identifier', 'name', 'birthdate', 'gender'] },
     Coverage: { search: coverages, params: ['_id', 'patient', 'beneficiary'] },
     ExplanationOfBenefit: { search: eobs, params: ['_id', 'patient', 'type', 'identifier', 'service-date', 'service-start-date', 'billable-period-start', '_lastUpdated', '_include'] },
-    Group: { search: groups, params: ['_id'] },
+    Group: { search: groups, params: ['_id', 'identifier', 'characteristic'] },
   } as const;
 
   for (const [type, def] of Object.entries(types)) {

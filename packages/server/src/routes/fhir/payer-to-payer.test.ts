@@ -212,6 +212,12 @@ describe(`Payer-to-Payer on ${db}: $bulk-member-match, payertopayer export, impo
     const own = (await (await get(`${base}/fhir/Group`, newPayer)).json()) as { total: number; entry: Array<{ resource: R }> };
     expect(own.total).toBe(5);
     expect(own.entry.every((e) => String(e.resource['id']).startsWith('p2p-'))).toBe(true);
+    // PDex §pdex-157: by characteristic and by the requester's identifier.
+    const byCharacteristic = (await (await get(`${base}/fhir/Group?characteristic=match`, newPayer)).json()) as { total: number; entry: Array<{ resource: R }> };
+    expect(byCharacteristic.total).toBe(2);
+    expect(byCharacteristic.entry.map((e) => e.resource['id'])).toContain(matchedId);
+    expect(((await (await get(`${base}/fhir/Group?identifier=${encodeURIComponent('http://hl7.org/fhir/sid/us-npi|0123456789')}`, newPayer)).json()) as { total: number }).total).toBe(5);
+    expect(((await (await get(`${base}/fhir/Group?identifier=9999999999`, newPayer)).json()) as { total: number }).total).toBe(0);
     const kick = (token: string, body: unknown = exportBody) => fetch(`${base}/fhir/Group/${matchedId}/$davinci-data-export`, { method: 'POST', headers: { authorization: `Bearer ${token}`, prefer: 'respond-async', 'content-type': 'application/fhir+json' }, body: JSON.stringify(body) });
     expect((await kick(thirdPayer)).status).toBe(404);
     expect((await kick(admin)).status).toBe(404); // not even the old payer's own staff: the Group is the requester's
