@@ -12,6 +12,7 @@ import { importCommand } from './commands/import-command.ts';
 import { measuresCommand } from './commands/measures-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { orgsCommand } from './commands/orgs-command.ts';
+import { payerToPayerCommand } from './commands/payer-to-payer-command.ts';
 import { priorAuthCommand } from './commands/prior-auth-command.ts';
 import { remitCommand } from './commands/remit-command.ts';
 import { riskCommand } from './commands/risk-command.ts';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   settleCommands(program);
   contractCreateCommand(program);
   importCommand(program);
+  payerToPayerCommand(program);
   orgsCommand(program);
   priorAuthCommand(program);
   measuresCommand(program);

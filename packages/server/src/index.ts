@@ -15,6 +15,7 @@ export * from './use-cases/submit-claims.ts';
 export * from './use-cases/submit-claims-stream.ts';
 export * from './use-cases/import-tuva.ts';
 export * from './use-cases/import-payer-export.ts';
+export * from './use-cases/fetch-from-prior-payer.ts';
 export * from './use-cases/create-contract.ts';
 export * from './use-cases/prior-auth/index.ts';
 export * from './auth/smart/authorization-server.ts';

@@ -33,7 +33,9 @@ const PDEX_EXPORT_TYPES = ['provider-download', 'provider-delta', 'provider-snap
  * clinical resources and PDex prior authorizations join it when Tandem maps them (today it
  * has neither a PDex prior-authorization EOB mapper nor clinical resources of its own).
  */
-export const PAYER_TO_PAYER_TYPES: readonly ExportType[] = ['Patient', 'Coverage', 'ExplanationOfBenefit'];
+// CMS-0057-F Payer-to-Payer: claims and encounter data (no remittance or cost sharing), the USCDI
+// clinical data and prior authorizations (non-denied, in ExplanationOfBenefit.ndjson), five years.
+export const PAYER_TO_PAYER_TYPES: readonly ExportType[] = ['Patient', 'Coverage', 'ExplanationOfBenefit', ...US_CORE_CLINICAL_TYPES];
 
 // Payer-to-Payer's five-year window (defined with the export's clinical filters).
 export { fiveYearsBefore };

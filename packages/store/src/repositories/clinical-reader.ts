@@ -140,10 +140,14 @@ export interface ClinicalExportFilter {
 }
 
 function claimExportWhere(f: ClinicalExportFilter) {
-  return f.since ? sql<boolean>`c.received_at <= ${f.until} and c.received_at > ${f.since}` : sql<boolean>`c.received_at <= ${f.until}`;
+  const window = f.since ? sql<boolean>`c.received_at <= ${f.until} and c.received_at > ${f.since}` : sql<boolean>`c.received_at <= ${f.until}`;
+  // Payer-to-Payer: claims with a date of service in the five years.
+  return f.from ? sql<boolean>`${window} and c.service_date_to >= ${f.from}` : window;
 }
 function submittedExportWhere(f: ClinicalExportFilter) {
-  return f.since ? sql<boolean>`s.received_at <= ${f.until} and s.received_at > ${f.since}` : sql<boolean>`s.received_at <= ${f.until}`;
+  const window = f.since ? sql<boolean>`s.received_at <= ${f.until} and s.received_at > ${f.since}` : sql<boolean>`s.received_at <= ${f.until}`;
+  // Payer-to-Payer: what providers sent in the five years (a submission's own dates vary by type).
+  return f.from ? sql<boolean>`${window} and s.received_at >= ${`${f.from}T00:00:00Z`}` : window;
 }
 
 const ICD10_QUALIFIERS = ['ABK', 'ABF', 'ABJ', 'APR', 'ABN'];

@@ -41,10 +41,12 @@ export async function matchGroupsOfJob(db: Db, jobId: string) {
  * requests); anyone else sees none, the same as a missing one. Reading one is audited with
  * the matched members it names.
  */
-export async function searchMatchGroups(db: Db, ctx: AccessContext, f: { id?: string | undefined; limit: number; offset: number }) {
+export async function searchMatchGroups(db: Db, ctx: AccessContext, f: { id?: string | undefined; category?: string | undefined; identifier?: { system?: string | undefined; value: string } | undefined; limit: number; offset: number }) {
   if (ctx.orgKind !== 'payer' || ctx.patientKey !== undefined) return { total: 0, rows: [] };
   let q = db.selectFrom('member_match_group').where('requester_org_id', '=', ctx.orgId);
   if (f.id) q = q.where('id', '=', f.id);
+  if (f.category) q = q.where('category', '=', f.category as MatchCategory);
+  if (f.identifier) q = q.where(sql<boolean>`resource->'identifier' @> ${JSON.stringify([{ value: f.identifier.value, ...(f.identifier.system ? { system: f.identifier.system } : {}) }])}::jsonb`);
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
   const rows = await q.selectAll().orderBy('created_at').orderBy('id').limit(f.limit).offset(f.offset).execute();
   if (rows.length) {

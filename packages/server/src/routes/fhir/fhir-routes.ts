@@ -112,11 +112,15 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps) {
     const wantedId = id ?? tokenValue(q['_id']);
     // The payer's opt-out list and a provider's match Groups are Groups too, read by id.
     if (wantedId === OPT_OUT_GROUP_ID) return { total: 1, offset, count, resources: [await optOutGroupFor(deps.store.db, access(request))] };
-    const isMatch = wantedId?.startsWith('p2p-');
+    // PDex §pdex-157: match Groups are searched by identifier (the requester's) and characteristic
+    // (match | nomatch | consentconstraint); rosters do not carry these, so such a search lists match Groups only.
+    const characteristic = tokenValue(q['characteristic']);
+    const identifier = q['identifier'] === undefined ? undefined : q['identifier'].includes('|') ? { system: q['identifier'].split('|')[0] || undefined, value: q['identifier'].split('|')[1]! } : { value: q['identifier'] };
+    const isMatch = wantedId?.startsWith('p2p-') || characteristic !== undefined || identifier !== undefined;
     const match = wantedId && !isMatch ? await matchGroupFor(deps.store.db, access(request), wantedId, isoDate(deps.clock())) : undefined;
     if (match !== undefined) return { total: match ? 1 : 0, offset, count, resources: match ? [match] : [] };
     const { total: rosterTotal, groups: rows } = isMatch ? { total: 0, groups: [] } : await searchRosters(deps.store.db, access(request), { contractId: wantedId, limit: count, offset });
-    const matches = wantedId !== undefined && !isMatch ? { total: 0, rows: [] } : await searchMatchGroups(deps.store.db, access(request), { id: wantedId, limit: Math.max(0, count - rows.length), offset: Math.max(0, offset - rosterTotal) });
+    const matches = wantedId !== undefined && !isMatch ? { total: 0, rows: [] } : await searchMatchGroups(deps.store.db, access(request), { id: wantedId, category: characteristic, identifier, limit: Math.max(0, count - rows.length), offset: Math.max(0, offset - rosterTotal) });
     return {
       total: rosterTotal + matches.total, offset, count,
       resources: [...rows.map((g) => attributionGroup({
@@ -131,7 +135,7 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps) {
     Patient: { search: patients, params: ['_id', 'identifier', 'name', 'birthdate', 'gender'] },
     Coverage: { search: coverages, params: ['_id', 'patient', 'beneficiary'] },
     ExplanationOfBenefit: { search: eobs, params: ['_id', 'patient', 'use', 'type', 'identifier', 'service-date', 'service-start-date', 'billable-period-start', '_lastUpdated', '_include'] },
-    Group: { search: groups, params: ['_id'] },
+    Group: { search: groups, params: ['_id', 'identifier', 'characteristic'] },
   } as const;
 
   for (const [type, def] of Object.entries(types)) {

@@ -6,7 +6,7 @@
  */
 import { aClaim, aLine, MEMBER, PAYER, PLAN, PROVIDER } from '@tandem/core/testing';
 import type { Member } from '@tandem/core';
-import { insertMembers, insertOrganizations } from '@tandem/store';
+import { insertMembers, insertOrganizations, listImportedResources } from '@tandem/store';
 import { write837 } from '@tandem/x12';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +18,7 @@ import { claim837From } from '../../exchange/claim-to-837.ts';
 import { bulkExport, createTestApp, MEMBER_2, type BulkResult, type TestApp } from '../../testing/index.ts';
 import { systemContext } from '../../use-cases/seed-demo.ts';
 import { importPayerExport } from '../../use-cases/import-payer-export.ts';
+import { fetchFromPriorPayer } from '../../use-cases/fetch-from-prior-payer.ts';
 
 const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 type R = Record<string, unknown>;
@@ -211,6 +212,12 @@ describe(`Payer-to-Payer on ${db}: $bulk-member-match, payertopayer export, impo
     const own = (await (await get(`${base}/fhir/Group`, newPayer)).json()) as { total: number; entry: Array<{ resource: R }> };
     expect(own.total).toBe(5);
     expect(own.entry.every((e) => String(e.resource['id']).startsWith('p2p-'))).toBe(true);
+    // PDex §pdex-157: by characteristic and by the requester's identifier.
+    const byCharacteristic = (await (await get(`${base}/fhir/Group?characteristic=match`, newPayer)).json()) as { total: number; entry: Array<{ resource: R }> };
+    expect(byCharacteristic.total).toBe(2);
+    expect(byCharacteristic.entry.map((e) => e.resource['id'])).toContain(matchedId);
+    expect(((await (await get(`${base}/fhir/Group?identifier=${encodeURIComponent('http://hl7.org/fhir/sid/us-npi|0123456789')}`, newPayer)).json()) as { total: number }).total).toBe(5);
+    expect(((await (await get(`${base}/fhir/Group?identifier=9999999999`, newPayer)).json()) as { total: number }).total).toBe(0);
     const kick = (token: string, body: unknown = exportBody) => fetch(`${base}/fhir/Group/${matchedId}/$davinci-data-export`, { method: 'POST', headers: { authorization: `Bearer ${token}`, prefer: 'respond-async', 'content-type': 'application/fhir+json' }, body: JSON.stringify(body) });
     expect((await kick(thirdPayer)).status).toBe(404);
     expect((await kick(admin)).status).toBe(404); // not even the old payer's own staff: the Group is the requester's
@@ -284,11 +291,40 @@ describe(`Payer-to-Payer on ${db}: $bulk-member-match, payertopayer export, impo
     expect((provenance[0]!['target'] as unknown[]).length).toBe(3);
     // Our own member's Patient stays ours: the other payer's Patient is kept, not served.
     expect(entries.filter((r) => r['resourceType'] === 'Patient').map((r) => r['id'])).toEqual(['nb-1']);
+    // The member's own app (the AccessContext a patient-context SMART token becomes) sees it; another member's app does not.
+    const app = (patientKey: string) => ({ actor: `member:${patientKey} via app:x`, orgId: PAYER.id, orgKind: 'payer' as const, role: 'analyst' as const, purpose: 'member-request' as const, patientKey, smartScopes: ['patient/*.rs'] });
+    expect((await listImportedResources(b.deps.store.db, app('nb-1'), 'nb-1')).resources).toHaveLength(4);
+    expect((await listImportedResources(b.deps.store.db, app(MEMBER.key), 'nb-1')).resources).toHaveLength(0);
     // A provider of the new payer does not see what another payer sent.
     const provider = await b.login('riverside.billing');
     const asProvider = await b.app.inject({ method: 'GET', url: '/fhir/Patient/nb-1/$everything', headers: { authorization: `Bearer ${provider}` } });
     expect(asProvider.statusCode).toBe(404);
     const audit = await b.deps.store.db.selectFrom('audit_event').select(['action', 'member_keys']).where('resource_type', '=', 'ImportedResource').orderBy('id').execute();
-    expect(audit.map((x) => x.action)).toEqual(['create', 'create', 'read']);
+    expect(audit.map((x) => x.action)).toEqual(['create', 'create', 'read', 'read']);
+  });
+
+  it("does the new payer's whole side against the prior payer's server: token, match, export, download, import", async () => {
+    // At the old payer: the new payer's system, registered with a key only the new payer holds.
+    const { publicKey, privateKey } = await generateKeyPair('ES384', { extractable: true });
+    const reg = await fetch(`${base}/api/smart/clients`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'backend', name: 'New Health Plan P2P', orgId: 'org-new-payer', jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'nb', alg: 'ES384' }] } }) });
+    const { clientId } = (await reg.json()) as { clientId: string };
+    // At the new payer: William Smith enrolled; his old card says WS0002.
+    await insertMembers(b.deps.store.db, [{ ...WILLIAM, key: 'nb-2', memberId: 'NB000002' }], [{ id: 'cov-nb-2', memberKey: 'nb-2', subscriberKey: 'nb-2', planId: PLAN.id, effectiveFrom: '2026-07-01', effectiveTo: '2026-12-31' }]);
+    // (The test server listens on a random port, which its discovery document cannot know: the token URL is given.)
+    const request = { fhirBase: `${base}/fhir`, tokenUrl: `${base}/oauth/token`, clientId, privateKey: { ...(await exportJWK(privateKey)), kid: 'nb', alg: 'ES384' }, memberKey: 'nb-2', oldMemberId: 'WS0002', fromPayer: 'Tandem Health Plan', maxWaitMs: 30_000 };
+    const ctx = systemContext(PAYER.id);
+    // Nothing is asked before the member opted in with the new payer.
+    await expect(fetchFromPriorPayer(b.deps, ctx, request)).rejects.toThrow(/has not opted in/);
+    const bAdmin = await b.login('payer.admin');
+    expect((await b.app.inject({ method: 'PUT', url: '/api/members/nb-2/access-choices', headers: { authorization: `Bearer ${bAdmin}` }, payload: { providerAccessOptOut: false, payerToPayerOptIn: true } })).statusCode).toBe(200);
+    // A wrong card number is no match: nothing comes back.
+    expect(await fetchFromPriorPayer(b.deps, ctx, { ...request, oldMemberId: 'WS9999' })).toMatchObject({ outcome: 'no-match', import: null });
+    const r = await fetchFromPriorPayer(b.deps, ctx, request);
+    dirs.push(r.dir!);
+    expect(r).toMatchObject({ outcome: 'imported', import: { ok: true, summary: { memberKey: 'nb-2', sourcePatient: '2002', counts: { Patient: 1, Coverage: 1, ExplanationOfBenefit: 1 }, skipped: 0 } } });
+    const res = await b.app.inject({ method: 'GET', url: '/fhir/Patient/nb-2/$everything', headers: { authorization: `Bearer ${bAdmin}` } });
+    const eob = (res.json() as { entry: Array<{ resource: R }> }).entry.map((e) => e.resource).find((x) => x['resourceType'] === 'ExplanationOfBenefit' && String(x['id']).startsWith('p2p-'))!;
+    expect(eob['patient']).toEqual({ reference: 'Patient/nb-2' });
+    expect(JSON.stringify(eob)).not.toContain('"amount"');
   });
 });
