@@ -19,6 +19,8 @@ import { bulkExport, createTestApp, MEMBER_2, type BulkResult, type TestApp } fr
 import { systemContext } from '../../use-cases/seed-demo.ts';
 import { importPayerExport } from '../../use-cases/import-payer-export.ts';
 import { fetchFromPriorPayer } from '../../use-cases/fetch-from-prior-payer.ts';
+import { pasBundle } from '../../testing/pas-bundle.ts';
+import { demoAuthRules } from '../../use-cases/prior-auth/seed-prior-auth.ts';
 
 const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 type R = Record<string, unknown>;
@@ -108,6 +110,19 @@ describe(`Payer-to-Payer on ${db}: $bulk-member-match, payertopayer export, impo
     const sent = await fetch(`${base}/x12`, { method: 'POST', headers: { authorization: `Bearer ${riverside}`, 'content-type': 'application/edi-x12' }, body: x12 });
     expect(sent.headers.get('x-tandem-accepted')).toBe('true');
     for (const k of ['1001', '2002', '3003', MEMBER_2.key]) await optIn(k, true);
+    // Two prior authorizations for Patricia: one approved by rule, one denied by the reviewer (never exchanged).
+    const json = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+    expect((await fetch(`${base}/api/prior-auth/rule-sets`, { method: 'POST', headers: json, body: JSON.stringify({ effectiveFrom: '2026-01-01', rules: demoAuthRules() }) })).status).toBe(201);
+    const pa = async (id: string, code: string, extra: Partial<Parameters<typeof pasBundle>[0]>) => {
+      const r = await fetch(`${base}/fhir/Claim/$submit`, { method: 'POST', headers: { authorization: `Bearer ${riverside}`, 'content-type': 'application/fhir+json' }, body: JSON.stringify(pasBundle({ id, memberId: PATRICIA.memberId, requesterNpi: PROVIDER.npi!, items: [{ code, from: '2026-07-01' }], ...extra })) });
+      const body = (await r.json()) as { entry: Array<{ resource: { id: string } }> };
+      expect(r.status).toBe(200);
+      return body.entry[0]!.resource.id;
+    };
+    await pa('P2P-MRI', '72148', { diagnoses: ['M54.16'], answers: { 'conservative-therapy-weeks': 8 } });
+    const denied = await pa('P2P-TKA', '27447', { diagnoses: ['M17.11'] });
+    const decided = await fetch(`${base}/api/prior-auth/${denied}/decision`, { method: 'POST', headers: json, body: JSON.stringify({ decisions: [{ sequence: 1, action: 'denied', reason: 'No weight-bearing X-rays showing joint-space narrowing were provided.' }] }) });
+    expect(decided.status).toBe(200);
     newPayer = await backendToken('org-new-payer');
     thirdPayer = await backendToken('org-third-payer');
   });
@@ -186,10 +201,16 @@ describe(`Payer-to-Payer on ${db}: $bulk-member-match, payertopayer export, impo
     firstExport = await bulkExport(`${base}/fhir/Group/${matchedId}/$davinci-data-export`, newPayer, { body: exportBody, keep: true });
     const patients = firstExport.resources.get('Patient')!;
     expect(patients.map((p) => p['id'])).toEqual(['1001', '2002']);
-    const eobs = firstExport.resources.get('ExplanationOfBenefit')!;
+    const all = firstExport.resources.get('ExplanationOfBenefit')!;
+    const eobs = all.filter((e) => e['use'] === 'claim');
     const pcn = (e: R) => (e['identifier'] as Array<{ system: string; value: string }>).find((i) => i.system.endsWith('patient-control-number'))?.value;
     // 2021-06-29 is more than five years before the request; 2021-06-30 is not. Ada and Janis never appear.
     expect(eobs.map(pcn).sort()).toEqual(['P-EDGE', 'P-NEW', 'W-1']);
+    // Prior authorizations go along as PDex EOBs, except the denied one.
+    const auths = all.filter((e) => e['use'] === 'preauthorization');
+    expect(auths).toHaveLength(1);
+    expect(JSON.stringify(auths[0])).toContain('72148');
+    expect(JSON.stringify(auths)).not.toContain('27447');
     for (const e of eobs) {
       expect(e).not.toHaveProperty('payment');
       expect(e).not.toHaveProperty('total');
@@ -266,17 +287,19 @@ describe(`Payer-to-Payer on ${db}: $bulk-member-match, payertopayer export, impo
     writeFileSync(eobFile, good);
 
     const ok = await importPayerExport(b.deps, ctx, { ...req, sourcePatient: '1001' });
-    expect(ok).toMatchObject({ ok: true, summary: { memberKey: 'nb-1', sourcePatient: '1001', counts: { Patient: 1, Coverage: 1, ExplanationOfBenefit: 2 }, skipped: 3 } });
+    // Patricia's: her Patient, Coverage, two claim EOBs and the approved prior authorization, and the US Core
+    // Condition, Encounter and Procedure of her two claims; William's seven resources are skipped.
+    expect(ok).toMatchObject({ ok: true, summary: { memberKey: 'nb-1', sourcePatient: '1001', counts: { Patient: 1, Coverage: 1, ExplanationOfBenefit: 3, Condition: 2, Encounter: 2, Procedure: 2 }, skipped: 6 } });
     // Again: replaced, not duplicated.
     await importPayerExport(b.deps, ctx, { ...req, sourcePatient: '1001' });
-    expect(await stored()).toBe(4);
+    expect(await stored()).toBe(11);
 
     const token = await b.login('payer.admin');
     const res = await b.app.inject({ method: 'GET', url: '/fhir/Patient/nb-1/$everything', headers: { authorization: `Bearer ${token}` } });
     expect(res.statusCode, res.body).toBe(200);
     const entries = (res.json() as { entry: Array<{ resource: R }> }).entry.map((e) => e.resource);
     const imported = entries.filter((r) => String(r['id']).startsWith('p2p-'));
-    expect(imported.map((r) => r['resourceType']).sort()).toEqual(['Coverage', 'ExplanationOfBenefit', 'ExplanationOfBenefit']);
+    expect(imported.map((r) => r['resourceType']).sort()).toEqual(['Condition', 'Condition', 'Coverage', 'Encounter', 'Encounter', 'ExplanationOfBenefit', 'ExplanationOfBenefit', 'ExplanationOfBenefit', 'Procedure', 'Procedure']);
     for (const r of imported) {
       expect(JSON.stringify(r)).not.toContain('Patient/1001');
       expect((r['meta'] as { source: string }).source).toBe(firstExport.manifest.request);
@@ -288,12 +311,12 @@ describe(`Payer-to-Payer on ${db}: $bulk-member-match, payertopayer export, impo
     const provenance = entries.filter((r) => r['resourceType'] === 'Provenance');
     expect(provenance).toHaveLength(1);
     expect(provenance[0]).toMatchObject({ agent: [{ who: { display: 'Old Health Plan' } }, { who: { reference: `Organization/${PAYER.id}` } }] });
-    expect((provenance[0]!['target'] as unknown[]).length).toBe(3);
+    expect((provenance[0]!['target'] as unknown[]).length).toBe(10);
     // Our own member's Patient stays ours: the other payer's Patient is kept, not served.
     expect(entries.filter((r) => r['resourceType'] === 'Patient').map((r) => r['id'])).toEqual(['nb-1']);
     // The member's own app (the AccessContext a patient-context SMART token becomes) sees it; another member's app does not.
     const app = (patientKey: string) => ({ actor: `member:${patientKey} via app:x`, orgId: PAYER.id, orgKind: 'payer' as const, role: 'analyst' as const, purpose: 'member-request' as const, patientKey, smartScopes: ['patient/*.rs'] });
-    expect((await listImportedResources(b.deps.store.db, app('nb-1'), 'nb-1')).resources).toHaveLength(4);
+    expect((await listImportedResources(b.deps.store.db, app('nb-1'), 'nb-1')).resources).toHaveLength(11);
     expect((await listImportedResources(b.deps.store.db, app(MEMBER.key), 'nb-1')).resources).toHaveLength(0);
     // A provider of the new payer does not see what another payer sent.
     const provider = await b.login('riverside.billing');
