@@ -38,8 +38,9 @@ const KNOWN_GAPS: readonly string[] = [
   // AllergyIntolerance, Condition, DiagnosticReport, Encounter, Immunization, MedicationRequest, Observation, Procedure are).
   ...['CarePlan', 'CareTeam', 'Device', 'DocumentReference', 'Endpoint', 'Goal', 'Location', 'Medication',
     'MedicationDispense', 'Organization', 'Practitioner', 'PractitionerRole', 'Provenance', 'RelatedPerson', 'ServiceRequest', 'Specimen'].map((t) => `patient-access ${t}`),
-  // Provider Access and Payer-to-Payer: Group search by identifier, characteristic, characteristic-value-reference and code.
-  ...['provider-access', 'payer-to-payer'].flatMap((api) => ['identifier', 'characteristic', 'characteristic-value-reference', 'code'].map((p) => `${api} Group?${p}`)),
+  // Provider Access and Payer-to-Payer: Group search by characteristic-value-reference and code
+  // (_id, identifier and characteristic are served; the last two find Payer-to-Payer match Groups).
+  ...['provider-access', 'payer-to-payer'].flatMap((api) => ['characteristic-value-reference', 'code'].map((p) => `${api} Group?${p}`)),
 ];
 
 const expectation = (x: Ext | undefined) => x?.extension?.find((e) => e.url === EXPECTATION)?.valueCode;
