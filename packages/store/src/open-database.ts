@@ -2,7 +2,7 @@
  * Opens the store: PostgreSQL when a URL is given (production, CI), otherwise the
  * embedded PGlite in a data directory (pilot, demo) or in memory (tests).
  */
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './dialect/pglite-driver.ts';
@@ -62,7 +62,9 @@ export async function openStore(opts: OpenOptions = {}): Promise<Store> {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', description: `PostgreSQL ${redact(opts.url)}${schema ? ` schema ${schema}` : ''}`, close: () => db.destroy() };
   }
-  const pglite = new PGlite(opts.dataDir ?? 'memory://', {
+  // Loaded only when used: the WASM build costs a server on PostgreSQL some 40 MiB of RSS for nothing.
+  const { PGlite: Embedded } = await import('@electric-sql/pglite');
+  const pglite: PGlite = new Embedded(opts.dataDir ?? 'memory://', {
     parsers: { 20: toNumber, 1082: asIs, 1184: toIso, 1114: toIso },
   });
   await pglite.waitReady;

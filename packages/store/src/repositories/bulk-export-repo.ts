@@ -272,10 +272,12 @@ export async function* streamExportClaims(db: Db, jobId: string, f: ClaimStreamF
       left join organization payer on payer.id = c.payer_org_id
       where c.member_key = any(${at.keys}::text[]) and (c.member_key, c.id) > (${at.member}, ${at.id}) and ${claimConditions(f)}
       order by c.member_key, c.id
-      limit ${claimsPerPage}`.execute(db)).rows;
+      limit ${claimsPerPage + 1}`.execute(db)).rows;
+    // One row more than a page says whether the member batch goes on (keyset from the page's last claim) or is done.
+    const more = claims.length > claimsPerPage;
+    if (more) claims.pop();
     const last = claims[claims.length - 1];
-    // A full page may have more claims of the same members after it; a short one ends the member batch.
-    const next = last && claims.length === claimsPerPage ? Promise.resolve({ keys: at.keys, member: last.memberKey, id: last.id }) : memberBatch(at.keys[at.keys.length - 1]!);
+    const next = more && last ? Promise.resolve({ keys: at.keys, member: last.memberKey, id: last.id }) : memberBatch(at.keys[at.keys.length - 1]!);
     return { claims, next: await next };
   };
   let next = memberBatch('').then(page);

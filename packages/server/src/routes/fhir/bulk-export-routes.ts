@@ -15,6 +15,15 @@ import { BULK_MEMBER_MATCH, kickOffBulkMemberMatch, MATCH_OUTPUT_TYPES } from '.
 import { recordAudit } from '@tandem/store';
 
 type Q = Record<string, string | string[] | undefined>;
+
+/**
+ * An NDJSON file as the response body. Readable.from reads one chunk ahead (object mode, high
+ * water mark 1) and pipe() stops pulling when the socket's buffer is full, so a slow client
+ * holds the export at one or two 256 KiB chunks plus the repository's prefetched page.
+ */
+export function ndjsonBody(chunks: AsyncIterable<string>): Readable {
+  return Readable.from(chunks, { highWaterMark: 1 });
+}
 const KICK_OFF_PARAMS = ['exportType', '_type', '_since', '_typeFilter', '_outputFormat'];
 
 /** A kick-off's Parameters body (`exportType`, `_type`, `_since`, `_typeFilter`, `_outputFormat`) as query parameters. */
@@ -112,6 +121,6 @@ export function bulkExportRoutes(app: FastifyInstance, deps: Deps) {
     if (job.status !== 'completed' || !known.includes(type) || !job.types.includes(type)) throw new TandemError('NOT_FOUND', `file ${request.params.file} of export ${job.id}`);
     if (job.expires_at && Date.parse(job.expires_at) < deps.clock().getTime()) throw new TandemError('NOT_FOUND', `export ${job.id} (expired)`);
     await recordAudit(deps.store.db, ctx, { action: 'export', resourceType: type, resourceId: job.id, detail: { stage: 'download', group: job.group_id, count: job.outputs.find((o) => o.type === type)?.count ?? 0 } });
-    return reply.type('application/fhir+ndjson').send(Readable.from(exportFile(deps, job, type)));
+    return reply.type('application/fhir+ndjson').send(ndjsonBody(exportFile(deps, job, type)));
   });
 }

@@ -1,16 +1,40 @@
 import { aClaim, aLine, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
 import { eobBasisResource, eobResource } from '@tandem/fhir';
-import { insertAttributionRun, searchClaimsWithLines } from '@tandem/store';
+import { getExportJob, insertAttributionRun, searchClaimsWithLines, streamExportClaims } from '@tandem/store';
 import { write837 } from '@tandem/x12';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claim837From } from '../../exchange/claim-to-837.ts';
+import { claimFilterOf } from '../../use-cases/bulk-export.ts';
+import { ndjsonBody } from './bulk-export-routes.ts';
 import { eobInputOf } from './eob-rows.ts';
 import { bulkExport, createTestApp, MEMBER_2, PROVIDER_2, type TestApp } from '../../testing/index.ts';
 
 const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+
+describe('Bulk Data file stream', () => {
+  it("reads no further ahead of a client that does not read than the response's back-pressure allows", async () => {
+    let pulled = 0;
+    async function* chunks() {
+      for (let i = 0; i < 100; i++) {
+        pulled++;
+        yield 'x'.repeat(256 * 1024);
+      }
+    }
+    // A client that does not read: the socket's buffer stays full.
+    const stuck = new Writable({ highWaterMark: 16 * 1024, write: () => undefined });
+    ndjsonBody(chunks()).pipe(stuck);
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+    expect(pulled).toBeLessThanOrEqual(2);
+    // A client that reads gets everything.
+    let chars = 0;
+    for await (const c of ndjsonBody(chunks())) chars += (c as string).length;
+    expect(chars).toBe(100 * 256 * 1024);
+  });
+});
 
 describe(`Bulk Data Provider Access export on ${db}`, () => {
   let t: TestApp;
@@ -85,7 +109,18 @@ describe(`Bulk Data Provider Access export on ${db}`, () => {
     const payer = { actor: 'payer.admin', orgId: PAYER.id, orgKind: 'payer', role: 'admin', purpose: 'operations' } as const;
     const rows = (await searchClaimsWithLines(t.deps.store.db, payer, { limit: 100, offset: 0 })).claims;
     const byId = new Map(rows.map((r) => [r.id, eobInputOf(r)]));
-    const provider = (await bulkExport(`${base}/fhir/Group/ct-1/$davinci-data-export?_type=ExplanationOfBenefit`, riversideSystem)).lines.get('ExplanationOfBenefit')!;
+    const kept = await bulkExport(`${base}/fhir/Group/ct-1/$davinci-data-export?_type=ExplanationOfBenefit`, riversideSystem, { keep: true });
+    const provider = kept.lines.get('ExplanationOfBenefit')!;
+    // Pages of one claim and batches of one member (keyset within and across member batches) stream the same claims in the same order.
+    const job = (await getExportJob(t.deps.store.db, kept.statusUrl.split('/').pop()!))!;
+    const ids = async (o: { membersPerBatch?: number; claimsPerPage?: number }) => {
+      const out: string[] = [];
+      for await (const page of streamExportClaims(t.deps.store.db, job.id, claimFilterOf(job), { amounts: false, ...o })) out.push(...page.map((c) => c.id));
+      return out;
+    };
+    expect(await ids({ membersPerBatch: 1, claimsPerPage: 1 })).toEqual(await ids({}));
+    expect(await ids({ membersPerBatch: 1, claimsPerPage: 2 })).toEqual(provider.map((l) => (JSON.parse(l) as { id: string }).id));
+    await fetch(kept.statusUrl, { method: 'DELETE', headers: { authorization: `Bearer ${riversideSystem}` } });
     const full = (await bulkExport(`${base}/fhir/$export?_type=ExplanationOfBenefit`, admin)).lines.get('ExplanationOfBenefit')!;
     expect(provider).toHaveLength(4);
     expect(full).toHaveLength(4);
