@@ -19,7 +19,7 @@ type Q = Record<string, string | string[] | undefined>;
 /**
  * An NDJSON file as the response body. Readable.from reads one chunk ahead (object mode, high
  * water mark 1) and pipe() stops pulling when the socket's buffer is full, so a slow client
- * holds the export at one or two 256 KiB chunks plus the repository's prefetched page.
+ * holds the export at one or two 64 KiB chunks plus the repository's prefetched page.
  */
 export function ndjsonBody(chunks: AsyncIterable<string>): Readable {
   return Readable.from(chunks, { highWaterMark: 1 });
