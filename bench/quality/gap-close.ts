@@ -23,7 +23,7 @@ const YEAR = 2026;
 
 const evidence = (measure: string, i: number) => measure === 'BreastCancerScreeningFHIR'
   ? { resourceType: 'Observation', id: `bench-mammo-${i}`, status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '24604-1' }] }, effectivePeriod: { start: `${YEAR}-09-14`, end: `${YEAR}-09-14` } }
-  : { resourceType: 'Observation', id: `bench-fit-${i}`, status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '12503-9' }] }, valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '260385009' }] }, effectiveDateTime: `${YEAR}-09-14` };
+  : { resourceType: 'Observation', id: `bench-fit-${i}`, status: 'final', category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }], code: { coding: [{ system: 'http://loinc.org', code: '12503-9' }] }, valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '260385009' }] }, effectiveDateTime: `${YEAR}-09-14` };
 
 async function main() {
   const { store, drop } = await freshStore();
@@ -53,7 +53,7 @@ async function main() {
       ] }),
     });
     const text = await res.text();
-    if (res.status !== 200 || !text.includes(`${g.name} ${YEAR} closed`)) throw new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`);
+    if (res.status !== 200 || !text.includes(`${g.name} ${YEAR} closed`)) throw new Error(`${g.member_key} ${g.name} HTTP ${res.status}: ${text.slice(0, 300)}`);
   };
   // The dashboard's first read starts and warms the pool (each worker parses the measures' ELM once); then one submission, not timed.
   await fetch(`${base}/api/quality/overview?year=${YEAR}`, { headers });

@@ -45,7 +45,7 @@ function population(): FhirBundle[] {
       }
       n++;
       if (m.gender === 'F' && n % 3 === 0) entry.push({ resource: { resourceType: 'Observation', id: `mammo-${m.key}`, status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '24604-1' }] }, subject: { reference: `Patient/${m.key}` }, effectivePeriod: { start: `${YEAR}-05-02`, end: `${YEAR}-05-02` } } });
-      if (n % 4 === 0) entry.push({ resource: { resourceType: 'Observation', id: `fobt-${m.key}`, status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '12503-9' }] }, valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '260385009' }] }, subject: { reference: `Patient/${m.key}` }, effectiveDateTime: `${YEAR}-06-02` } });
+      if (n % 4 === 0) entry.push({ resource: { resourceType: 'Observation', id: `fobt-${m.key}`, status: 'final', category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }], code: { coding: [{ system: 'http://loinc.org', code: '12503-9' }] }, valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '260385009' }] }, subject: { reference: `Patient/${m.key}` }, effectiveDateTime: `${YEAR}-06-02` } });
       bundles.push({ resourceType: 'Bundle', type: 'collection', entry });
     }
   }

@@ -70,7 +70,7 @@ describe('quality pages in Chromium', () => {
     const token = String(await provider.evaluate("sessionStorage.getItem('tandem.token')"));
     const evidence = gap.name === 'BreastCancerScreeningFHIR'
       ? { resourceType: 'Observation', id: 'chart-mammo-1', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '24604-1' }] }, effectivePeriod: { start: '2026-09-14', end: '2026-09-14' } }
-      : { resourceType: 'Observation', id: 'chart-fit-1', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '12503-9' }] }, valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '260385009' }] }, effectiveDateTime: '2026-09-14' };
+      : { resourceType: 'Observation', id: 'chart-fit-1', status: 'final', category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }], code: { coding: [{ system: 'http://loinc.org', code: '12503-9' }] }, valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '260385009' }] }, effectiveDateTime: '2026-09-14' };
     const submitted = Date.now();
     const res = await fetch(`${url}/fhir/Measure/$submit-data`, {
       method: 'POST',

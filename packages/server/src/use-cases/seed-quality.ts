@@ -2,8 +2,10 @@
  * Quality for the demo: the shipped measures loaded, chart data "submitted" by the attributed
  * provider organizations for some members (a mammogram for every third woman, a stool test for
  * every fourth member — what a practice's EHR would send), then every member evaluated for the
- * year on one worker per core, so `npm start` shows open and closed gaps on both sides. (The year
- * before is not evaluated: it would double the seeding time; `tandem measures run --year` adds it.)
+ * year on one worker per core, so `npm start` shows open and closed gaps on both sides. The stool
+ * test carries category laboratory: CMS130 counts only laboratory observations (Status library,
+ * isLaboratoryTestPerformed). (The year before is not evaluated: it would double the seeding
+ * time; `tandem measures run --year` adds it.)
  */
 import { qualityMembers, reserveNumbers, saveSubmission, type Db } from '@tandem/store';
 import type { Deps } from '../deps.ts';
@@ -23,7 +25,7 @@ export async function seedQuality(deps: Deps, payerId: string, year: number): Pr
     if (m.gender === 'F' && i % 3 === 0)
       resources.push({ resourceType: 'Observation', id: `demo-mammo-${i}`, status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '24604-1', display: 'MG Breast Diagnostic Limited Views' }] }, subject: { reference: `Patient/${m.key}` }, effectivePeriod: { start: day, end: day } });
     if (i % 4 === 0)
-      resources.push({ resourceType: 'Observation', id: `demo-fobt-${i}`, status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '12503-9' }] }, valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '260385009', display: 'Negative' }] }, subject: { reference: `Patient/${m.key}` }, effectiveDateTime: day });
+      resources.push({ resourceType: 'Observation', id: `demo-fobt-${i}`, status: 'final', category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }], code: { coding: [{ system: 'http://loinc.org', code: '12503-9' }] }, valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '260385009', display: 'Negative' }] }, subject: { reference: `Patient/${m.key}` }, effectiveDateTime: day });
     if (!resources.length) continue;
     await db.transaction().execute(async (trx) => {
       const id = `csub-${String(await reserveNumbers(trx as Db, 'clinical-submission', 1)).padStart(8, '0')}`;
