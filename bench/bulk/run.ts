@@ -11,13 +11,10 @@
  */
 import type { AccessContext } from '@tandem/core';
 import { claimFilterOf, exportFile, kickOffExport, runPendingExports, silentLogger, type Deps, type ExportType } from '@tandem/server';
-import { getExportJob, migrate, openStore, streamExportClaims, type ClaimStreamFilter, type Store } from '@tandem/store';
+import { getExportJob, streamExportClaims, type ClaimStreamFilter, type Store } from '@tandem/store';
 import { sql } from 'kysely';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
+import { cpus } from 'node:os';
+import { freshStore } from '../bench-kit.ts';
 
 const args = process.argv.slice(2);
 const resources = Number(args[args.indexOf('--resources') + 1] ?? 1_000_000) || 1_000_000;
@@ -28,26 +25,6 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-async function freshStore(): Promise<{ store: Store; drop(): Promise<void> }> {
-  const url = process.env.DATABASE_URL;
-  const schema = url ? `bench_${randomBytes(4).toString('hex')}` : undefined;
-  const dir = url ? undefined : mkdtempSync(join(tmpdir(), 'tandem-bench-'));
-  const store = await openStore({ url, schema, dataDir: dir });
-  await migrate(store);
-  return {
-    store,
-    async drop() {
-      await store.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-      if (url && schema) {
-        const c = new pg.Client({ connectionString: url });
-        await c.connect();
-        await c.query(`drop schema ${schema} cascade`);
-        await c.end();
-      }
-    },
-  };
-}
 
 /** A payer, one provider with a contract, N members with coverage and 8 one-line claims each, all attributed to the provider. */
 async function load(store: Store): Promise<void> {

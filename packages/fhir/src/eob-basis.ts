@@ -12,7 +12,7 @@
  */
 import type { ExplanationOfBenefit, ExplanationOfBenefitItem } from '@medplum/fhirtypes';
 import { icd10WithDot, procedureSystem, SYSTEM } from './identifiers.ts';
-import type { EobBasisInput, EobBasisLineInput } from './resources.ts';
+import { eobHeader, type EobBasisInput, type EobBasisLineInput } from './resources.ts';
 
 const PROFILE = {
   professional: `${SYSTEM.carinEobType}C4BB-ExplanationOfBenefit-Professional-NonClinician-Basis`,
@@ -39,18 +39,7 @@ export function eobBasisResource(e: EobBasisInput): ExplanationOfBenefit {
     resourceType: 'ExplanationOfBenefit',
     id: e.id,
     meta: { lastUpdated: e.receivedAt, profile: [e.kind === 'institutional' ? PROFILE.institutional : PROFILE.professional] },
-    identifier: [
-      { type: { coding: [{ system: SYSTEM.carinIdentifierType, code: 'uc', display: 'Unique Claim ID' }] }, system: SYSTEM.claimId, value: e.id },
-      { system: SYSTEM.patientControlNumber, value: e.patientControlNumber },
-    ],
-    status: 'active',
-    type: { coding: [{ system: SYSTEM.claimType, code: e.kind === 'institutional' ? 'institutional' : 'professional' }] },
-    use: 'claim',
-    patient: { reference: `Patient/${e.memberKey}` },
-    billablePeriod: { start: e.serviceDateFrom, end: e.serviceDateTo },
-    created: e.receivedAt,
-    insurer: { reference: `Organization/${e.payerOrgId}`, ...(e.payerName ? { display: e.payerName } : {}) },
-    provider: e.providerOrgId ? { reference: `Organization/${e.providerOrgId}`, display: e.providerName } : { identifier: { system: SYSTEM.npi, value: e.billingNpi ?? '' }, display: e.providerName },
+    ...eobHeader(e),
     outcome: 'complete',
     ...(e.typeOfBill ? { supportingInfo: [{ sequence: 1, category: { coding: [{ system: 'http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBSupportingInfoType', code: 'typeofbill' }] }, code: { coding: [{ system: SYSTEM.typeOfBill, code: e.typeOfBill }] } }] } : {}),
     diagnosis: e.diagnoses.map((d, i) => ({

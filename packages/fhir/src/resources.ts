@@ -127,24 +127,34 @@ function itemOf(e: EobInput, l: EobLineInput): ExplanationOfBenefitItem {
   };
 }
 
+/**
+ * The claim-level elements the full (CARIN BB) and the Basis EOB share, in their order (the Basis
+ * EOB's JSON text writer, eob-basis-json.ts, is held byte for byte to that order).
+ */
+export function eobHeader(e: EobBasisInput) {
+  return {
+    identifier: [
+      { type: { coding: [{ system: SYSTEM.carinIdentifierType, code: 'uc', display: 'Unique Claim ID' }] }, system: SYSTEM.claimId, value: e.id },
+      { system: SYSTEM.patientControlNumber, value: e.patientControlNumber },
+    ],
+    status: 'active' as const,
+    type: { coding: [{ system: SYSTEM.claimType, code: e.kind === 'institutional' ? 'institutional' : 'professional' }] },
+    use: 'claim' as const,
+    patient: { reference: `Patient/${e.memberKey}` },
+    billablePeriod: { start: e.serviceDateFrom, end: e.serviceDateTo },
+    created: e.receivedAt,
+    insurer: { reference: `Organization/${e.payerOrgId}`, ...(e.payerName ? { display: e.payerName } : {}) },
+    provider: e.providerOrgId ? { reference: `Organization/${e.providerOrgId}`, display: e.providerName } : { identifier: { system: SYSTEM.npi, value: e.billingNpi ?? '' }, display: e.providerName },
+  };
+}
+
 export function eobResource(e: EobInput): ExplanationOfBenefit {
   const profile = e.kind === 'institutional' ? 'C4BB-ExplanationOfBenefit-Outpatient-Institutional' : 'C4BB-ExplanationOfBenefit-Professional-NonClinician';
   return {
     resourceType: 'ExplanationOfBenefit',
     id: e.id,
     meta: { lastUpdated: e.receivedAt, profile: [`${SYSTEM.carinEobType}${profile}`] },
-    identifier: [
-      { type: { coding: [{ system: SYSTEM.carinIdentifierType, code: 'uc', display: 'Unique Claim ID' }] }, system: SYSTEM.claimId, value: e.id },
-      { system: SYSTEM.patientControlNumber, value: e.patientControlNumber },
-    ],
-    status: 'active',
-    type: { coding: [{ system: SYSTEM.claimType, code: e.kind === 'institutional' ? 'institutional' : 'professional' }] },
-    use: 'claim',
-    patient: { reference: `Patient/${e.memberKey}` },
-    billablePeriod: { start: e.serviceDateFrom, end: e.serviceDateTo },
-    created: e.receivedAt,
-    insurer: { reference: `Organization/${e.payerOrgId}`, ...(e.payerName ? { display: e.payerName } : {}) },
-    provider: e.providerOrgId ? { reference: `Organization/${e.providerOrgId}`, display: e.providerName } : { identifier: { system: SYSTEM.npi, value: e.billingNpi ?? '' }, display: e.providerName },
+    ...eobHeader(e),
     payee: { type: { coding: [{ system: SYSTEM.payeeType, code: 'provider' }] }, party: { identifier: { system: SYSTEM.npi, value: e.billingNpi ?? '' } } },
     // Adjudication is finished when the claim is stored; remittance is payment, not outcome.
     outcome: 'complete',

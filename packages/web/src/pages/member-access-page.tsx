@@ -4,10 +4,10 @@
  * SMART apps the member authorized; and the plan's Patient Access usage for the year.
  */
 import { useCallback, useEffect, useState } from 'react';
+import { ConnectedAppsTable, type ConnectedApp } from '../components/connected-apps-table.tsx';
 import { ApiError, session } from '../api-client.ts';
 
 interface Choices { memberKey: string; providerAccessOptOut: boolean; payerToPayerOptIn: boolean; updatedAt: string | null }
-interface ConnectedApp { grantId: string; clientId: string; appName: string; grantedAt: string; scopes: string[] }
 interface Metrics { from: string; to: string; uniqueMembers: number; membersMoreThanOnce: number; disclosures: number; apps: number }
 
 async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -66,20 +66,8 @@ export function MemberAccessPage({ memberKey, onError }: { memberKey: string | n
           </label>
           <p className="muted small">{choices.updatedAt ? `Last changed ${new Date(choices.updatedAt).toLocaleString()}` : 'Defaults: Provider Access on, Payer-to-Payer off.'}</p>
           <h3>Connected apps</h3>
-          {apps && apps.length === 0 && <p className="muted" data-testid="no-apps">No app has access.</p>}
-          {apps && apps.length > 0 && (
-            <table className="compact">
-              <thead><tr><th>App</th><th>Authorized</th><th>Access</th><th></th></tr></thead>
-              <tbody>
-                {apps.map((a) => (
-                  <tr key={a.grantId} data-testid="connected-app">
-                    <td>{a.appName}</td><td>{new Date(a.grantedAt).toLocaleDateString()}</td><td className="small">{a.scopes.join(' ')}</td>
-                    <td><button data-testid="revoke-app" onClick={() => void revoke(a.grantId)}>Revoke</button></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <ConnectedAppsTable apps={apps} onRevoke={(id) => void revoke(id)} emptyText="No app has access." dateLabel="Authorized" revokeLabel="Revoke"
+            testIds={{ empty: 'no-apps', row: 'connected-app', revoke: 'revoke-app' }} />
         </section>
       )}
     </>

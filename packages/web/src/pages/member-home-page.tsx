@@ -4,10 +4,10 @@
  * when and why — all from /api/me/…, which is all a member's session reaches.
  */
 import { useCallback, useEffect, useState } from 'react';
+import { ConnectedAppsTable, type ConnectedApp } from '../components/connected-apps-table.tsx';
 import { ApiError, session, type User } from '../api-client.ts';
 
 interface Choices { memberKey: string; providerAccessOptOut: boolean; payerToPayerOptIn: boolean; updatedAt: string | null }
-interface ConnectedApp { grantId: string; clientId: string; appName: string; grantedAt: string; scopes: string[] }
 interface Disclosure { at: string; recipient: { kind: 'app' | 'provider' | 'payer'; name: string; actor: string }; action: string; resourceType: string; purpose: string }
 
 async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -67,20 +67,8 @@ export function MemberHomePage({ user, onError }: { user: User; onError: (e: unk
       </section>
       <section className="card">
         <h2>Connected apps</h2>
-        {apps && apps.length === 0 && <p className="muted" data-testid="me-no-apps">No app has access to your data.</p>}
-        {apps && apps.length > 0 && (
-          <table className="compact">
-            <thead><tr><th>App</th><th>Connected</th><th>Access</th><th></th></tr></thead>
-            <tbody>
-              {apps.map((a) => (
-                <tr key={a.grantId} data-testid="me-app">
-                  <td>{a.appName}</td><td>{new Date(a.grantedAt).toLocaleDateString()}</td><td className="small">{a.scopes.join(' ')}</td>
-                  <td><button data-testid="me-revoke-app" onClick={() => void revoke(a.grantId)}>Disconnect</button></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ConnectedAppsTable apps={apps} onRevoke={(id) => void revoke(id)} emptyText="No app has access to your data." dateLabel="Connected" revokeLabel="Disconnect"
+          testIds={{ empty: 'me-no-apps', row: 'me-app', revoke: 'me-revoke-app' }} />
       </section>
       <section className="card">
         <h2>Who received your data</h2>
