@@ -7,14 +7,17 @@
  * is sent again to each worker on its next batch, and the worker drops fqm-execution's ELM cache,
  * which is keyed by the Measure's id and version and would otherwise keep the old logic.
  *
+ * The engine (fqm-execution, cql-execution: ~50 MiB of RSS once loaded) is imported only when a
+ * measure is evaluated on this thread, so a server whose pool uses worker threads — or that never
+ * evaluates — does not carry it (it counts against every export's memory, for one).
+ *
  * Workers do not inherit tsx's loader for a .ts entry, so each registers it before loading
  * evaluation-worker.ts (the same boot the HCC benchmark uses).
  */
 import { measureBundle, measureVersions, type Db } from '@tandem/store';
-import { clearElmInfoCache } from 'fqm-execution/build/helpers/elm/ELMInfoCache.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { evaluateMeasure, type PatientMeasureResult } from './evaluate-measure.ts';
+import type { PatientMeasureResult } from './evaluate-measure.ts';
 import type { FhirBundle } from './measure-package.ts';
 
 export interface EvaluationPool {
@@ -39,6 +42,13 @@ export function defaultThreads(): number {
  * The loaded measures, with the pool brought up to date: a bundle is read from the database only
  * when the pool does not hold its current version (a one-member re-evaluation reads none).
  */
+type InProcessEngine = { evaluateMeasure: typeof import('./evaluate-measure.ts').evaluateMeasure; clearElmInfoCache: () => void };
+
+async function loadInProcessEngine(): Promise<InProcessEngine> {
+  const [{ evaluateMeasure }, { clearElmInfoCache }] = await Promise.all([import('./evaluate-measure.ts'), import('fqm-execution/build/helpers/elm/ELMInfoCache.js')]);
+  return { evaluateMeasure, clearElmInfoCache };
+}
+
 export async function syncMeasures(db: Db, pool: EvaluationPool) {
   const versions = await measureVersions(db);
   for (const m of versions) if (!pool.has(m.id, m.version)) pool.setMeasure(m.id, m.version, (await measureBundle(db, m.id)) as FhirBundle);
@@ -54,17 +64,24 @@ export function createEvaluationPool(opts: { threads?: number } = {}): Evaluatio
     if (!m) throw new Error(`measure ${id} was not given to the evaluation pool`);
     return m;
   };
-  if (threads === 0)
+  if (threads === 0) {
+    let engine: Promise<InProcessEngine> | undefined;
+    let loaded: InProcessEngine | undefined;
     return {
       threads: 0,
       has,
       setMeasure(id, version, bundle) {
-        if (measures.has(id)) clearElmInfoCache();
+        // Nothing is cached before the engine is first loaded.
+        if (measures.has(id)) loaded?.clearElmInfoCache();
         measures.set(id, { version, bundle });
       },
-      evaluate: async (id, patients, p) => evaluateMeasure(bundleOf(id).bundle, patients, p),
+      evaluate: async (id, patients, p) => {
+        loaded ??= await (engine ??= loadInProcessEngine());
+        return loaded.evaluateMeasure(bundleOf(id).bundle, patients, p);
+      },
       close: async () => {},
     };
+  }
 
   type Slot = { worker: Worker; ready: Promise<void>; inFlight: number; versions: Map<string, string> };
   const pending = new Map<number, { resolve: (r: PatientMeasureResult[]) => void; reject: (e: Error) => void; slot: Slot }>();

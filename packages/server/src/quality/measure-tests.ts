@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { evaluateMeasure, type PopulationCode } from './evaluate-measure.ts';
+import type { PopulationCode } from './evaluate-measure.ts';
 import type { FhirBundle, FhirResource, MeasurePackage } from './measure-package.ts';
 
 export interface TestCaseOutcome {
@@ -46,6 +46,8 @@ export async function runMeasureTests(pkg: MeasurePackage, onCase?: (o: TestCase
       continue;
     }
     const patient: FhirBundle = { resourceType: 'Bundle', type: 'collection', entry: (bundle.entry ?? []).filter((e) => e.resource && e.resource.resourceType !== 'MeasureReport').map((e) => ({ resource: e.resource! })) };
+    // Loaded here, not at the top: the engine is ~50 MiB that a server only needs when it evaluates.
+    const { evaluateMeasure } = await import('./evaluate-measure.ts');
     const [result] = await evaluateMeasure(pkg.bundle, [patient], { periodStart: expected.period.start, periodEnd: expected.period.end });
     const mismatches: string[] = [];
     if (!result || result.error) mismatches.push(`evaluation failed: ${result?.error ?? 'no result'}`);
