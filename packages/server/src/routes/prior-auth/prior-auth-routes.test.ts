@@ -283,10 +283,10 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
 
   it('publishes the year\'s CMS-0057-F metrics as JSON and a page without sign-in', async () => {
     const m = (await t.app.inject('/prior-authorization/metrics.json?year=2026')).json();
-    // Decided: R-MRI-1 approved, R-MRI-2 approved (after update), R-TKA-1 denied, R-PT-1 modified after an extension,
-    // R-BAR-1 approved on appeal; R-TKA-2 cancelled is not counted.
+    // Initial determinations: R-MRI-1 approved, R-MRI-2 approved (after update), R-TKA-1 denied, R-PT-1 modified after an extension,
+    // R-BAR-1 denied (then approved on appeal: counted once as denied, and as approved after appeal); R-TKA-2 cancelled is not counted.
     expect(m).toMatchObject({ year: 2026, requests: 5, years: [2026], extendedAndApprovedPct: 20 });
-    expect(m.standard).toMatchObject({ requests: 5, approvedPct: 80, deniedPct: 20, approvedAfterAppealPct: 20, averageDecisionHours: 0, medianDecisionHours: 0 });
+    expect(m.standard).toMatchObject({ requests: 5, approved: 3, denied: 2, appealed: 1, approvedAfterAppeal: 1, approvedPct: 60, deniedPct: 40, approvedAfterAppealPct: 20, averageDecisionHours: 0, medianDecisionHours: 0 });
     expect(m.expedited.requests).toBe(0);
     const page = await t.app.inject('/prior-authorization/metrics?year=2026');
     expect(page.body).toContain('Prior authorization metrics 2026');
@@ -306,4 +306,5 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
     const appt = await t.app.inject({ method: 'POST', url: '/cds-services/tandem-crd-appointment-book', headers: auth(riverside), payload: { hook: 'appointment-book', context: { patientId: MEMBER.key, appointments: { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Appointment', id: 'a1', status: 'proposed', start: '2026-08-01T09:00:00Z', serviceType: [{ coding: [{ code: '27447' }] }] } }] } } } });
     expect(appt.json().cards[0].summary).toBe('Prior authorization required: 27447 Total knee arthroplasty');
   });
+
 });
