@@ -36,6 +36,8 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
   let joe: string;
   let hook: Server;
   const received: Json[] = [];
+  /** How many of the next notifications the listener answers 503 (an EHR briefly down). */
+  let failNext = 0;
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   const submit = (token: string, body: unknown) => t.app.inject({ method: 'POST', url: '/fhir/Claim/$submit', headers: { ...auth(token), 'content-type': 'application/fhir+json' }, payload: JSON.stringify(body) });
 
@@ -52,6 +54,11 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
+        if (failNext > 0) {
+          failNext--;
+          res.writeHead(503).end();
+          return;
+        }
         received.push({ headers: req.headers, body: JSON.parse(body) });
         res.writeHead(200).end();
       });
@@ -307,4 +314,20 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
     expect(appt.json().cards[0].summary).toBe('Prior authorization required: 27447 Total knee arthroplasty');
   });
 
+  it('tries a failed notification again (same event) until the subscriber takes it, logging every attempt', async () => {
+    const b = (await submit(riverside, pasBundle({ id: 'R-TKA-9', memberId: MEMBER.memberId, requesterNpi: PROVIDER.npi!, diagnoses: ['M17.11'], items: [{ code: '27447', from: '2026-08-10' }] }))).json();
+    const id = b.entry[0].resource.id;
+    const before = received.length;
+    failNext = 1;
+    const decided = await t.app.inject({ method: 'POST', url: `/api/prior-auth/${id}/decision`, headers: auth(payer), payload: { decisions: [{ sequence: 1, action: 'approved' }] } });
+    // The reviewer's answer reports the first attempt; the retry follows about a second later.
+    expect(decided.json().deliveries).toMatchObject([{ httpStatus: 503, error: 'endpoint answered 503' }]);
+    await expect.poll(() => received.length, { timeout: 10_000, interval: 100 }).toBe(before + 1);
+    const n = received[before]!['body'];
+    expect(n.entry[1].resource).toMatchObject({ resourceType: 'ClaimResponse', id, outcome: 'complete' });
+    const log = (await t.app.inject({ url: `/api/prior-auth/${id}`, headers: auth(riverside) })).json().notifications;
+    expect(log.map((d: Json) => [d.httpStatus, d.error])).toEqual([[503, 'endpoint answered 503'], [200, null]]);
+    expect(log[0].event).toBe(log[1].event);
+    expect(n.entry[0].resource.parameter.find((p: Json) => p.name === 'events-since-subscription-start').valueString).toBe(String(log[0].event));
+  });
 });
