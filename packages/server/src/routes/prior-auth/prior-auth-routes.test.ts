@@ -322,12 +322,15 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
     const decided = await t.app.inject({ method: 'POST', url: `/api/prior-auth/${id}/decision`, headers: auth(payer), payload: { decisions: [{ sequence: 1, action: 'approved' }] } });
     // The reviewer's answer reports the first attempt; the retry follows about a second later.
     expect(decided.json().deliveries).toMatchObject([{ httpStatus: 503, error: 'endpoint answered 503' }]);
-    await expect.poll(() => received.length, { timeout: 10_000, interval: 100 }).toBe(before + 1);
+    // Each attempt is logged once it is answered: wait for the second.
+    const log = async () => (await t.app.inject({ url: `/api/prior-auth/${id}`, headers: auth(riverside) })).json().notifications as Json[];
+    await expect.poll(async () => (await log()).length, { timeout: 10_000, interval: 200 }).toBe(2);
+    expect(received).toHaveLength(before + 1);
     const n = received[before]!['body'];
     expect(n.entry[1].resource).toMatchObject({ resourceType: 'ClaimResponse', id, outcome: 'complete' });
-    const log = (await t.app.inject({ url: `/api/prior-auth/${id}`, headers: auth(riverside) })).json().notifications;
-    expect(log.map((d: Json) => [d.httpStatus, d.error])).toEqual([[503, 'endpoint answered 503'], [200, null]]);
-    expect(log[0].event).toBe(log[1].event);
-    expect(n.entry[0].resource.parameter.find((p: Json) => p.name === 'events-since-subscription-start').valueString).toBe(String(log[0].event));
+    const attempts = await log();
+    expect(attempts.map((d) => [d['httpStatus'], d['error']])).toEqual([[503, 'endpoint answered 503'], [200, null]]);
+    expect(attempts[0]!['event']).toBe(attempts[1]!['event']);
+    expect(n.entry[0].resource.parameter.find((p: Json) => p.name === 'events-since-subscription-start').valueString).toBe(String(attempts[0]!['event']));
   });
 });

@@ -30,7 +30,10 @@ function posOfCodings(codings: readonly Coding[]): string | null {
   return null;
 }
 
-const codingsOf = (v: unknown): Coding[] => (Array.isArray(v) ? v : v ? [v] : []).flatMap((cc) => ((cc as { coding?: Coding[] }).coding ?? []));
+function codingsOf(v: unknown): Coding[] {
+  const concepts: unknown[] = Array.isArray(v) ? v : v ? [v] : [];
+  return concepts.flatMap((cc) => (cc as { coding?: Coding[] }).coding ?? []);
+}
 
 /** Every resource in a hook's prefetch or context bundles (a Bundle's entries, or the resource itself). */
 export function hookResources(...sources: unknown[]): Res[] {
@@ -46,10 +49,10 @@ export function placeOfServiceOf(order: Res, known: readonly Res[]): string | nu
   const direct = posOfCodings(codingsOf(order['locationCode']));
   if (direct) return direct;
   const refs = [
-    ...((order['locationReference'] as Array<{ reference?: string }> | undefined) ?? []),
-    ...((order['participant'] as Array<{ actor?: { reference?: string } }> | undefined) ?? []).map((p) => p.actor ?? {}),
-  ].map((r) => r.reference ?? '').filter((r) => r.startsWith('#') || r.startsWith('Location/') || r.includes('/Location/'));
-  const contained = ((order['contained'] as Res[] | undefined) ?? []);
+    ...((order['locationReference'] as Array<{ reference?: string }> | undefined) ?? []).map((r) => r.reference ?? ''),
+    ...((order['participant'] as Array<{ actor?: { reference?: string } }> | undefined) ?? []).map((p) => p.actor?.reference ?? ''),
+  ].filter((r) => r.startsWith('#') || r.startsWith('Location/') || r.includes('/Location/'));
+  const contained = (order['contained'] as Res[] | undefined) ?? [];
   for (const ref of refs) {
     const loc = ref.startsWith('#')
       ? contained.find((c) => c.resourceType === 'Location' && `#${c.id}` === ref)
