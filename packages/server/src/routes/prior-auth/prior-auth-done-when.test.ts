@@ -206,7 +206,7 @@ describe(`prior authorization, done when (issue 6), on ${db}`, () => {
   });
 
   it('(e) claims pay under the authorizations and use up their units; past them CO-198/N54, without one CO-197/M62', async () => {
-    now = new Date('2026-07-20T10:00:00Z');
+    now = new Date('2026-09-05T10:00:00Z');
     let control = 700;
     const send = async (pcn: string, line: Parameters<typeof aLine>[0]) => {
       const text = write837([claim837From(aClaim({ patientControlNumber: pcn, diagnoses: [{ qualifier: 'ABK', code: 'M5416' }], lines: [aLine(line)] }), { payer: PAYER, provider: PROVIDER, member: MEMBER })],
