@@ -27,7 +27,7 @@ export interface PublicService {
   questions: Array<{ linkId: string; text: string; type: 'boolean' | 'number' | 'string' }>; autoApproval: string[];
 }
 
-export interface PriorityMetrics { requests: number; approvedPct: number; deniedPct: number; approvedAfterAppealPct: number; averageDecisionHours: number | null; medianDecisionHours: number | null }
+export interface PriorityMetrics { requests: number; approved: number; denied: number; appealed: number; approvedAfterAppeal: number; approvedPct: number; deniedPct: number; approvedAfterAppealPct: number; averageDecisionHours: number | null; medianDecisionHours: number | null }
 export interface Metrics { year: number; requests: number; standard: PriorityMetrics; expedited: PriorityMetrics; extendedAndApprovedPct: number; years: number[] }
 
 export interface SubmitForm {

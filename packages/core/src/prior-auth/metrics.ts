@@ -4,16 +4,31 @@
  * requests approved, denied and approved after appeal; percent of requests approved after an
  * extended review time frame; percent of expedited requests approved and denied; average and
  * median time from submission to determination, for standard and for expedited requests.
- * A request counts as approved when any service on it was approved (in full or modified) and
- * as denied when every reviewed service was denied; requests no rule covered are not counted.
+ *
+ * How Tandem reads them (the rule lists the metrics but does not define each term):
+ * - "approved" and "denied" are the initial determination, so they add up to 100 % of the year's
+ *   determinations and a request is never counted twice. A request counts as approved when any
+ *   service on it was approved (in full or modified) and as denied when every reviewed service was;
+ *   requests no rule covered, or cancelled before a determination, are not counted.
+ * - "approved after appeal" is a request whose initial determination was a denial and whose
+ *   appeal approved it (in full or modified), out of all requests of that priority — the rule's
+ *   wording ("percentage of standard prior authorization requests that were approved after
+ *   appeal"); the counts are published too, so the share of appeals can be read as well.
+ * - "approved with an extended time frame": the time frame was extended and the initial
+ *   determination approved the request, out of all requests.
+ * - Decision time runs from receipt to the initial determination (an appeal has its own clock).
  */
 import type { PriorAuthPriority } from './time-limits.ts';
 import type { RequestStatus } from './review.ts';
 
 export interface DecidedRequest {
   readonly priority: PriorAuthPriority;
+  /** The initial determination. */
   readonly status: RequestStatus;
+  /** The status now: after an appeal, the reconsideration's outcome (pended while it is under review). */
+  readonly current: RequestStatus;
   readonly receivedAt: Date;
+  /** When the initial determination was made. */
   readonly decidedAt: Date;
   readonly extended: boolean;
   readonly appealed: boolean;
@@ -21,6 +36,11 @@ export interface DecidedRequest {
 
 export interface PriorityMetrics {
   readonly requests: number;
+  readonly approved: number;
+  readonly denied: number;
+  /** Requests initially denied and then appealed, and those the appeal approved (a partly approved request is already "approved"). */
+  readonly appealed: number;
+  readonly approvedAfterAppeal: number;
   readonly approvedPct: number;
   readonly deniedPct: number;
   readonly approvedAfterAppealPct: number;
@@ -37,6 +57,7 @@ export interface PriorAuthMetrics {
 }
 
 const APPROVED: readonly RequestStatus[] = ['approved', 'modified', 'partial'];
+const UNDECIDED: readonly RequestStatus[] = ['not-required', 'cancelled', 'pended', 'info-requested'];
 /** Percent to one decimal place; 0 when there is nothing to divide. */
 const pct = (n: number, d: number) => (d === 0 ? 0 : Math.round((n * 1000) / d) / 10);
 const hours = (r: DecidedRequest) => (r.decidedAt.getTime() - r.receivedAt.getTime()) / 3_600_000;
@@ -51,24 +72,23 @@ function median(xs: number[]): number | null {
 
 function forPriority(rs: readonly DecidedRequest[]): PriorityMetrics {
   const h = rs.map(hours);
+  const approved = rs.filter((r) => APPROVED.includes(r.status)).length;
+  const denied = rs.filter((r) => r.status === 'denied').length;
+  const appealed = rs.filter((r) => r.appealed && r.status === 'denied');
+  const approvedAfterAppeal = appealed.filter((r) => APPROVED.includes(r.current)).length;
   return {
-    requests: rs.length,
-    approvedPct: pct(rs.filter((r) => APPROVED.includes(r.status)).length, rs.length),
-    deniedPct: pct(rs.filter((r) => r.status === 'denied').length, rs.length),
-    approvedAfterAppealPct: pct(rs.filter((r) => r.appealed && APPROVED.includes(r.status)).length, rs.length),
+    requests: rs.length, approved, denied, appealed: appealed.length, approvedAfterAppeal,
+    approvedPct: pct(approved, rs.length),
+    deniedPct: pct(denied, rs.length),
+    approvedAfterAppealPct: pct(approvedAfterAppeal, rs.length),
     averageDecisionHours: h.length ? round2(h.reduce((a, b) => a + b, 0) / h.length) : null,
     medianDecisionHours: h.length ? round2(median(h)!) : null,
   };
 }
 
-/**
- * The year's report, over requests whose initial determination fell in that calendar year (UTC).
- * A denial under appeal still counts as denied until the appeal is decided.
- */
+/** The year's report, over requests whose initial determination fell in that calendar year (UTC). */
 export function priorAuthMetrics(year: number, decided: readonly DecidedRequest[]): PriorAuthMetrics {
-  const ofYear = decided
-    .map((r) => (r.appealed && (r.status === 'pended' || r.status === 'info-requested') ? { ...r, status: 'denied' as const } : r))
-    .filter((r) => r.decidedAt.getUTCFullYear() === year && r.status !== 'not-required' && r.status !== 'cancelled' && r.status !== 'pended');
+  const ofYear = decided.filter((r) => r.decidedAt.getUTCFullYear() === year && !UNDECIDED.includes(r.status));
   return {
     year,
     requests: ofYear.length,

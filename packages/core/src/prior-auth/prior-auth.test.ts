@@ -8,6 +8,7 @@ const { rules, issues } = parseAuthRules([
     autoApprove: [{ kind: 'diagnosis', anyOf: ['M54.16', 'M51'] }, { kind: 'prior-service', codes: ['97110'], withinDays: 90, minCount: 2, text: 'physical therapy' }] },
   { id: 'pt-extended', codes: ['97110'], description: 'Physical therapy past 12 visits', unitsOver: 12, documentation: ['plan of care'] },
   { id: 'sleep-study-home', codes: ['95810'], description: 'Sleep study in a facility', placesOfService: ['21', '22'], documentation: [], autoApprove: [{ kind: 'answer', linkId: 'home-test-failed', equals: true }] },
+  { id: 'cpap-for-osa', codes: ['E0601'], description: 'CPAP device for obstructive sleep apnea', diagnoses: ['G47.33'], documentation: ['sleep study'] },
 ]);
 const SETS: AuthRuleSet[] = [{ id: 'ars-1', payerOrgId: 'org-payer', planIds: null, effectiveFrom: '2026-01-01', effectiveTo: null, rules }];
 
@@ -33,6 +34,23 @@ describe('rules as data', () => {
     expect(authRequirement(SETS, { ...base, code: '97110', units: 13 })?.rule.id).toBe('pt-extended');
     expect(authRequirement(SETS, { ...base, code: '95810' })).toBeNull();
     expect(authRequirement(SETS, { ...base, code: '95810', placeOfService: '22' })?.rule.id).toBe('sleep-study-home');
+  });
+
+  it('applies a rule narrowed by diagnosis only when the diagnosis is there, with or without its dot', () => {
+    const base = { planId: PLAN.id, date: '2026-03-01', placeOfService: '12', units: 1, code: 'E0601' };
+    expect(authRequirement(SETS, { ...base, diagnoses: ['G47.33'] })?.rule.id).toBe('cpap-for-osa');
+    expect(authRequirement(SETS, { ...base, diagnoses: ['J45.909', 'g4733'] })?.rule.id).toBe('cpap-for-osa');
+    expect(authRequirement(SETS, { ...base, diagnoses: ['J45.909'] })).toBeNull();
+    expect(authRequirement(SETS, { ...base, diagnoses: ['G47.30'] })).toBeNull();
+    expect(authRequirement(SETS, { ...base, diagnoses: [] })).toBeNull();
+    // Claims apply the same rule: with the diagnosis the line needs an authorization (CO-197), without it pays.
+    const cpap = aLine({ procedureCode: 'E0601', chargeCents: 90_000 });
+    const ctx = () => ({ ...aContext(), authorization: { ruleSets: SETS, ledger: new AuthorizationLedger() } });
+    const withDx = adjudicateClaim(ctx(), aClaim({ diagnoses: [{ qualifier: 'ABK', code: 'G4733' }], lines: [cpap] }));
+    expect(withDx.lines[0]!.adjustments).toEqual([{ group: 'CO', carc: '197', amountCents: 90_000 }]);
+    const withoutDx = adjudicateClaim(ctx(), aClaim({ lines: [cpap] }));
+    expect(withoutDx.lines[0]!.adjustments.map((a) => a.carc)).not.toContain('197');
+    expect(withoutDx.status).toBe('paid');
   });
 });
 
@@ -104,20 +122,33 @@ describe('claims honour authorizations', () => {
 });
 
 describe('CMS-0057-F metrics', () => {
-  it('computes percentages and average/median decision times per priority', () => {
-    const at = (h: number) => new Date(Date.parse('2026-02-01T00:00:00Z') + h * 3_600_000);
+  const at = (h: number) => new Date(Date.parse('2026-02-01T00:00:00Z') + h * 3_600_000);
+  it('computes percentages and average/median decision times per priority, from the initial determination', () => {
     const m = priorAuthMetrics(2026, [
-      { priority: 'standard', status: 'approved', receivedAt: at(0), decidedAt: at(0.001), extended: false, appealed: false },
-      { priority: 'standard', status: 'denied', receivedAt: at(0), decidedAt: at(48), extended: false, appealed: false },
-      { priority: 'standard', status: 'approved', receivedAt: at(0), decidedAt: at(100), extended: true, appealed: true },
-      { priority: 'expedited', status: 'modified', receivedAt: at(0), decidedAt: at(10), extended: false, appealed: false },
-      { priority: 'expedited', status: 'approved', receivedAt: new Date('2025-12-30T00:00:00Z'), decidedAt: new Date('2025-12-31T00:00:00Z'), extended: false, appealed: false },
+      { priority: 'standard', status: 'approved', current: 'approved', receivedAt: at(0), decidedAt: at(0.001), extended: false, appealed: false },
+      { priority: 'standard', status: 'denied', current: 'denied', receivedAt: at(0), decidedAt: at(48), extended: false, appealed: false },
+      // Denied at 100 h, approved on appeal later: denied in the initial count, and approved after appeal.
+      { priority: 'standard', status: 'denied', current: 'approved', receivedAt: at(0), decidedAt: at(100), extended: true, appealed: true },
+      { priority: 'standard', status: 'modified', current: 'modified', receivedAt: at(0), decidedAt: at(200), extended: true, appealed: false },
+      { priority: 'expedited', status: 'modified', current: 'modified', receivedAt: at(0), decidedAt: at(10), extended: false, appealed: false },
+      { priority: 'expedited', status: 'approved', current: 'approved', receivedAt: new Date('2025-12-30T00:00:00Z'), decidedAt: new Date('2025-12-31T00:00:00Z'), extended: false, appealed: false },
+      { priority: 'expedited', status: 'cancelled', current: 'cancelled', receivedAt: at(0), decidedAt: at(1), extended: false, appealed: false },
     ]);
-    const underAppeal = priorAuthMetrics(2026, [{ priority: 'expedited', status: 'pended', receivedAt: at(0), decidedAt: at(5), extended: false, appealed: true }]);
-    expect(underAppeal.expedited).toMatchObject({ requests: 1, deniedPct: 100, approvedAfterAppealPct: 0 });
-    expect(m.requests).toBe(4);
-    expect(m.standard).toEqual({ requests: 3, approvedPct: 66.7, deniedPct: 33.3, approvedAfterAppealPct: 33.3, averageDecisionHours: 49.33, medianDecisionHours: 48 });
-    expect(m.expedited).toMatchObject({ requests: 1, approvedPct: 100, deniedPct: 0, medianDecisionHours: 10 });
-    expect(m.extendedAndApprovedPct).toBe(25);
+    expect(m.requests).toBe(5);
+    expect(m.standard).toEqual({
+      requests: 4, approved: 2, denied: 2, appealed: 1, approvedAfterAppeal: 1,
+      approvedPct: 50, deniedPct: 50, approvedAfterAppealPct: 25, averageDecisionHours: 87, medianDecisionHours: 74,
+    });
+    expect(m.standard.approvedPct + m.standard.deniedPct).toBe(100);
+    expect(m.expedited).toMatchObject({ requests: 1, approvedPct: 100, deniedPct: 0, averageDecisionHours: 10, medianDecisionHours: 10 });
+    // The extended request that was approved at first (the appealed one was extended but denied first).
+    expect(m.extendedAndApprovedPct).toBe(20);
+  });
+  it('counts a denial under appeal, or upheld on appeal, as denied and not approved after appeal', () => {
+    const m = priorAuthMetrics(2026, [
+      { priority: 'expedited', status: 'denied', current: 'pended', receivedAt: at(0), decidedAt: at(5), extended: false, appealed: true },
+      { priority: 'expedited', status: 'denied', current: 'denied', receivedAt: at(0), decidedAt: at(7), extended: false, appealed: true },
+    ]);
+    expect(m.expedited).toMatchObject({ requests: 2, deniedPct: 100, appealed: 2, approvedAfterAppeal: 0, approvedAfterAppealPct: 0, averageDecisionHours: 6 });
   });
 });

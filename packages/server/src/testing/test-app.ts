@@ -24,7 +24,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(opts: { registry?: boolean; beforeReady?: (app: FastifyInstance) => void; appOptions?: AppOptions } = {}): Promise<TestApp> {
+/**
+ * `clock` replaces the fixed FIXED_NOW, e.g. `() => now` over a variable the test moves forward
+ * to give decisions real durations (tokens still expire by the real time).
+ */
+export async function createTestApp(opts: { registry?: boolean; beforeReady?: (app: FastifyInstance) => void; appOptions?: AppOptions; clock?: () => Date } = {}): Promise<TestApp> {
   const store = await createTestStore();
   const db = store.db;
   if (opts.registry !== false) {
@@ -45,7 +49,7 @@ export async function createTestApp(opts: { registry?: boolean; beforeReady?: (a
       { id: 'u3', username: 'lakeside.billing', displayName: 'Lakeside Billing', passwordHash: hash, orgId: PROVIDER_2.id, role: 'billing' },
     ]);
   }
-  const deps: Deps = { store, clock: () => FIXED_NOW, log: silentLogger };
+  const deps: Deps = { store, clock: opts.clock ?? (() => FIXED_NOW), log: silentLogger };
   const { app } = await buildApp(deps, opts.appOptions);
   // Hooks a test adds (e.g. to see which route answered) must be in place before ready.
   opts.beforeReady?.(app);

@@ -212,13 +212,20 @@ export async function memberServiceHistory(db: Db, memberKey: string, codes: rea
   return rows.map((r) => ({ code: r.procedure_code!, date: r.service_date_from }));
 }
 
-/** Determinations of a year, for the public CMS-0057-F report (aggregates only; no member data leaves). */
+/**
+ * Determinations of a year, for the public CMS-0057-F report (aggregates only; no member data leaves):
+ * year, time and status of the initial determination, and the status now (which differs after an
+ * appeal). The initial status is the first one the request's history recorded as decided — at
+ * submission, by a reviewer or on an update; a request cancelled before any has none and keeps its own.
+ */
 export async function decidedPriorAuths(db: Db, payerOrgId: string | null, year: number) {
-  // Year and decision time of the initial determination; the status is the latest (so an approval on appeal counts).
-  let q = db.selectFrom('prior_auth').select(['priority', 'status', 'received_at', 'first_decided_at as decided_at', 'extended', 'appealed'])
+  let q = db.selectFrom('prior_auth')
+    .select(['priority', 'status as current', 'received_at', 'first_decided_at as decided_at', 'extended', 'appealed'])
+    .select(sql<string | null>`(select e.detail->>'status' from prior_auth_event e where e.auth_id = prior_auth.id and e.action in ('submitted', 'decided', 'updated')
+      and e.detail->>'status' not in ('pended', 'info-requested') order by e.id limit 1)`.as('first_status'))
     .where('first_decided_at', 'is not', null).where('first_decided_at', '>=', `${year}-01-01T00:00:00Z`).where('first_decided_at', '<', `${year + 1}-01-01T00:00:00Z`);
   if (payerOrgId) q = q.where('payer_org_id', '=', payerOrgId);
-  return q.execute();
+  return (await q.execute()).map(({ first_status, ...r }) => ({ ...r, status: first_status ?? r.current }));
 }
 
 /** Years with any determination, newest first. */

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
+import { requestOrigin } from '../../http/request-origin.ts';
 import { coverageRequirements, CRD_HOOKS, type CrdHook, type HookRequest } from '../../use-cases/prior-auth/coverage-requirements.ts';
 
 const TITLES: Record<CrdHook, string> = {
@@ -26,5 +27,5 @@ export function cdsHooksRoutes(app: FastifyInstance, deps: Deps) {
         summary: `CRD ${hook}: cards saying whether each service needs prior authorization and what documentation`,
         body: { type: 'object', required: ['hook', 'context'], properties: { hook: { type: 'string' }, hookInstance: { type: 'string' }, context: { type: 'object' }, prefetch: { type: 'object' } } },
       },
-    }, async (request) => coverageRequirements(deps, access(request), hook, request.body));
+    }, async (request) => coverageRequirements(deps, access(request), hook, request.body, requestOrigin(request)));
 }

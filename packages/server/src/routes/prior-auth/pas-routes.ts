@@ -11,6 +11,7 @@ import { findPriorAuthId, getPriorAuth, getSubscription, insertSubscription, rec
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoDate, type Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
+import { requestOrigin } from '../../http/request-origin.ts';
 import { PAS_TOPIC } from '../../use-cases/prior-auth/notify-subscribers.ts';
 import { submitPriorAuth } from '../../use-cases/prior-auth/submit-prior-auth.ts';
 
@@ -18,7 +19,7 @@ const FHIR_JSON = 'application/fhir+json';
 const BACKPORT = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition';
 
 export function fhirBase(request: FastifyRequest): string {
-  return `${request.protocol}://${request.headers.host ?? 'localhost'}/fhir`;
+  return `${requestOrigin(request)}/fhir`;
 }
 
 export function pasRoutes(app: FastifyInstance, deps: Deps) {

@@ -36,6 +36,8 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
   let joe: string;
   let hook: Server;
   const received: Json[] = [];
+  /** How many of the next notifications the listener answers 503 (an EHR briefly down). */
+  let failNext = 0;
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   const submit = (token: string, body: unknown) => t.app.inject({ method: 'POST', url: '/fhir/Claim/$submit', headers: { ...auth(token), 'content-type': 'application/fhir+json' }, payload: JSON.stringify(body) });
 
@@ -52,6 +54,11 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
+        if (failNext > 0) {
+          failNext--;
+          res.writeHead(503).end();
+          return;
+        }
         received.push({ headers: req.headers, body: JSON.parse(body) });
         res.writeHead(200).end();
       });
@@ -283,10 +290,10 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
 
   it('publishes the year\'s CMS-0057-F metrics as JSON and a page without sign-in', async () => {
     const m = (await t.app.inject('/prior-authorization/metrics.json?year=2026')).json();
-    // Decided: R-MRI-1 approved, R-MRI-2 approved (after update), R-TKA-1 denied, R-PT-1 modified after an extension,
-    // R-BAR-1 approved on appeal; R-TKA-2 cancelled is not counted.
+    // Initial determinations: R-MRI-1 approved, R-MRI-2 approved (after update), R-TKA-1 denied, R-PT-1 modified after an extension,
+    // R-BAR-1 denied (then approved on appeal: counted once as denied, and as approved after appeal); R-TKA-2 cancelled is not counted.
     expect(m).toMatchObject({ year: 2026, requests: 5, years: [2026], extendedAndApprovedPct: 20 });
-    expect(m.standard).toMatchObject({ requests: 5, approvedPct: 80, deniedPct: 20, approvedAfterAppealPct: 20, averageDecisionHours: 0, medianDecisionHours: 0 });
+    expect(m.standard).toMatchObject({ requests: 5, approved: 3, denied: 2, appealed: 1, approvedAfterAppeal: 1, approvedPct: 60, deniedPct: 40, approvedAfterAppealPct: 20, averageDecisionHours: 0, medianDecisionHours: 0 });
     expect(m.expedited.requests).toBe(0);
     const page = await t.app.inject('/prior-authorization/metrics?year=2026');
     expect(page.body).toContain('Prior authorization metrics 2026');
@@ -305,5 +312,25 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
     expect((await t.app.inject({ method: 'POST', url: '/cds-services/tandem-crd-order-sign', payload: { hook: 'order-sign', context: {} } })).statusCode).toBe(401);
     const appt = await t.app.inject({ method: 'POST', url: '/cds-services/tandem-crd-appointment-book', headers: auth(riverside), payload: { hook: 'appointment-book', context: { patientId: MEMBER.key, appointments: { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Appointment', id: 'a1', status: 'proposed', start: '2026-08-01T09:00:00Z', serviceType: [{ coding: [{ code: '27447' }] }] } }] } } } });
     expect(appt.json().cards[0].summary).toBe('Prior authorization required: 27447 Total knee arthroplasty');
+  });
+
+  it('tries a failed notification again (same event) until the subscriber takes it, logging every attempt', async () => {
+    const b = (await submit(riverside, pasBundle({ id: 'R-TKA-9', memberId: MEMBER.memberId, requesterNpi: PROVIDER.npi!, diagnoses: ['M17.11'], items: [{ code: '27447', from: '2026-08-10' }] }))).json();
+    const id = b.entry[0].resource.id;
+    const before = received.length;
+    failNext = 1;
+    const decided = await t.app.inject({ method: 'POST', url: `/api/prior-auth/${id}/decision`, headers: auth(payer), payload: { decisions: [{ sequence: 1, action: 'approved' }] } });
+    // The reviewer's answer reports the first attempt; the retry follows about a second later.
+    expect(decided.json().deliveries).toMatchObject([{ httpStatus: 503, error: 'endpoint answered 503' }]);
+    // Each attempt is logged once it is answered: wait for the second.
+    const log = async () => (await t.app.inject({ url: `/api/prior-auth/${id}`, headers: auth(riverside) })).json().notifications as Json[];
+    await expect.poll(async () => (await log()).length, { timeout: 10_000, interval: 200 }).toBe(2);
+    expect(received).toHaveLength(before + 1);
+    const n = received[before]!['body'];
+    expect(n.entry[1].resource).toMatchObject({ resourceType: 'ClaimResponse', id, outcome: 'complete' });
+    const attempts = await log();
+    expect(attempts.map((d) => [d['httpStatus'], d['error']])).toEqual([[503, 'endpoint answered 503'], [200, null]]);
+    expect(attempts[0]!['event']).toBe(attempts[1]!['event']);
+    expect(n.entry[0].resource.parameter.find((p: Json) => p.name === 'events-since-subscription-start').valueString).toBe(String(attempts[0]!['event']));
   });
 });

@@ -38,10 +38,11 @@ export function priorAuthPublicRoutes(app: FastifyInstance, deps: Deps) {
   app.get<{ Querystring: { year?: number } }>('/prior-authorization/metrics', { config: { public: true }, schema: { summary: 'CMS-0057-F prior authorization metrics, as a page (public)', querystring: yearQuery } }, async (request, reply) => {
     const m = await priorAuthReport(deps, request.query.year ?? deps.clock().getUTCFullYear());
     const h = (x: number | null) => (x === null ? '—' : `${x} h`);
-    const row = (label: string, s: typeof m.standard) => `<tr><th>${label}</th><td>${s.requests}</td><td>${s.approvedPct} %</td><td>${s.deniedPct} %</td><td>${s.approvedAfterAppealPct} %</td><td>${h(s.averageDecisionHours)}</td><td>${h(s.medianDecisionHours)}</td></tr>`;
+    const row = (label: string, s: typeof m.standard) => `<tr><th>${label}</th><td>${s.requests}</td><td>${s.approvedPct} %</td><td>${s.deniedPct} %</td><td>${s.approvedAfterAppealPct} % (${s.approvedAfterAppeal} of ${s.appealed} appealed)</td><td>${h(s.averageDecisionHours)}</td><td>${h(s.medianDecisionHours)}</td></tr>`;
     return reply.type('text/html; charset=utf-8').send(page(`Prior authorization metrics ${m.year}`, `<p>Determinations made in ${m.year}. Other years: ${m.years.map((y) => `<a href="?year=${y}">${y}</a>`).join(' ') || 'none'}. Also as <a href="metrics.json?year=${m.year}">JSON</a>.</p>
 <table><thead><tr><th></th><th>Requests</th><th>Approved</th><th>Denied</th><th>Approved after appeal</th><th>Average time to decision</th><th>Median time to decision</th></tr></thead>
 <tbody>${row('Standard', m.standard)}${row('Expedited', m.expedited)}</tbody></table>
-<p>Requests approved after an extended review time frame: ${m.extendedAndApprovedPct} % of ${m.requests}.</p>`));
+<p>Requests approved after an extended review time frame: ${m.extendedAndApprovedPct} % of ${m.requests}.</p>
+<p>Approved and denied count each request's initial determination; a denial overturned on appeal counts as denied and as approved after appeal. Times run from receipt to the initial determination.</p>`));
   });
 }

@@ -2,12 +2,16 @@
  * Coverage Requirements Discovery: for each service a clinician orders or books, whether the
  * member's plan needs prior authorization on that date and what documentation it needs,
  * returned as Da Vinci CRD cards and coverage-information system actions (CDS Hooks 2.0).
+ * When a rule applies only at some places of service and the order does not say where it will
+ * be performed (see crd-place-of-service.ts), the answer is conditional: "needs authorization at
+ * place of service 21, 22", with CRD's `pa-needed = conditional` and `info-needed = location`.
  * https://hl7.org/fhir/us/davinci-crd/STU2/ · https://cds-hooks.hl7.org/2.0/
  */
 import { authRequirement, TandemError, type AccessContext } from '@tandem/core';
 import { loadAuthRuleSets, recordAudit } from '@tandem/store';
 import { isoDate, type Deps } from '../../deps.ts';
 import { describeCriterion } from './auth-rule-sets.ts';
+import { hookResources, placeOfServiceOf } from './crd-place-of-service.ts';
 
 export const CRD_HOOKS = ['order-sign', 'order-select', 'appointment-book'] as const;
 export type CrdHook = (typeof CRD_HOOKS)[number];
@@ -21,7 +25,7 @@ export interface HookRequest {
   readonly hook: string;
   readonly hookInstance?: string;
   readonly context: { patientId?: string; draftOrders?: { entry?: Array<{ resource?: Res }> }; appointments?: { entry?: Array<{ resource?: Res }> }; selections?: string[] };
-  readonly prefetch?: { coverage?: Res & { entry?: Array<{ resource?: Res }> } };
+  readonly prefetch?: { coverage?: Res & { entry?: Array<{ resource?: Res }> }; [key: string]: unknown };
 }
 
 /** The coded service, date, units and diagnoses of an order or appointment. */
@@ -37,7 +41,11 @@ function serviceOf(r: Res, today: string): { codings: Coding[]; date: string; un
   return { codings, date, units: Number.isInteger(units) && units > 0 ? units : 1, diagnoses };
 }
 
-export async function coverageRequirements(deps: Deps, ctx: AccessContext, hook: CrdHook, req: HookRequest) {
+/**
+ * The cards and system actions for one hook call. `origin` is where clients reach this server
+ * (scheme, host and port), for the cards' links: CDS Hooks links of type `absolute` are full URLs.
+ */
+export async function coverageRequirements(deps: Deps, ctx: AccessContext, hook: CrdHook, req: HookRequest, origin: string) {
   if (req.hook !== hook) throw new TandemError('INVALID_REQUEST', `this service answers ${hook}, not ${String(req.hook)}`);
   const db = deps.store.db;
   const today = isoDate(deps.clock());
@@ -56,10 +64,12 @@ export async function coverageRequirements(deps: Deps, ctx: AccessContext, hook:
     db.selectFrom('coverage').select(['id', 'plan_id', 'effective_from', 'effective_to']).where('member_key', '=', member.key).execute(),
     db.selectFrom('organization').select('name').where('id', '=', member.payer_org_id).executeTakeFirstOrThrow(),
   ]);
+  const known = hookResources(bundle, ...Object.values(req.prefetch ?? {}));
   const cards: unknown[] = [];
   const systemActions: unknown[] = [];
   for (const o of orders) {
     const s = serviceOf(o, today);
+    const pos = placeOfServiceOf(o, known);
     const coding = s.codings.find((c) => c.code && /^([0-9]{4}[0-9A-Z]|[A-V][0-9]{4})$/.test(c.code));
     if (!coding?.code) continue;
     const cov = coverages.find((c) => c.effective_from <= s.date && (c.effective_to === null || s.date <= c.effective_to));
@@ -69,17 +79,23 @@ export async function coverageRequirements(deps: Deps, ctx: AccessContext, hook:
       cards.push({ uuid: `${o.id ?? coding.code}-coverage`, summary: `No coverage on ${s.date} for ${name}`.slice(0, 140), indicator: 'warning', source, detail: `The member has no coverage with ${payer.name} on ${s.date}.` });
       continue;
     }
-    const req2 = authRequirement(sets, { planId: cov.plan_id, date: s.date, code: coding.code, placeOfService: null, units: s.units, diagnoses: s.diagnoses });
+    const req2 = authRequirement(sets, { planId: cov.plan_id, date: s.date, code: coding.code, placeOfService: pos, units: s.units, diagnoses: s.diagnoses });
     const rule = req2?.rule;
     const criteria = (rule?.autoApprove ?? []).map(describeCriterion);
+    // The rule applies only at some places of service and the order does not say where: a conditional answer.
+    const atPlaces = rule?.placesOfService && pos === null ? rule.placesOfService.join(', ') : null;
     cards.push(rule ? {
-      uuid: `${o.id ?? coding.code}-prior-auth`, summary: `Prior authorization required: ${coding.code} ${rule.description}`.slice(0, 140), indicator: 'warning',
+      uuid: `${o.id ?? coding.code}-prior-auth`,
+      summary: (atPlaces ? `Prior authorization required at place of service ${atPlaces}: ${coding.code} ${rule.description}` : `Prior authorization required: ${coding.code} ${rule.description}`).slice(0, 140),
+      indicator: atPlaces ? 'info' : 'warning',
       source: { ...source, topic: { system: CARD_TYPE, code: 'prior-auth', display: 'Prior authorization' } },
-      detail: [`${payer.name} requires prior authorization for **${coding.code}** (${rule.description}) on ${s.date}.`,
+      detail: [atPlaces
+        ? `${payer.name} requires prior authorization for **${coding.code}** (${rule.description}) on ${s.date} when it is performed at place of service ${atPlaces}; elsewhere it needs none. The order does not say where it will be performed (a Location with a CMS place-of-service type gives a definite answer).`
+        : `${payer.name} requires prior authorization for **${coding.code}** (${rule.description}) on ${s.date}${pos ? ` at place of service ${pos}` : ''}.`,
         rule.documentation.length ? `Documentation needed:\n${rule.documentation.map((d) => `- ${d}`).join('\n')}` : '',
         criteria.length ? `Approved automatically when all hold:\n${criteria.map((d) => `- ${d}`).join('\n')}` : 'Every request is reviewed by a clinician.',
         'Submit with Da Vinci PAS (`POST /fhir/Claim/$submit`), an X12 278, or the Tandem dashboard.'].filter(Boolean).join('\n\n'),
-      links: [{ label: 'Services that need prior authorization', url: '/prior-authorization/services', type: 'absolute' }],
+      links: [{ label: 'Services that need prior authorization', url: `${origin}/prior-authorization/services`, type: 'absolute' }],
     } : {
       uuid: `${o.id ?? coding.code}-no-auth`, summary: `No prior authorization needed: ${name}`.slice(0, 140), indicator: 'info', source,
     });
@@ -87,7 +103,8 @@ export async function coverageRequirements(deps: Deps, ctx: AccessContext, hook:
       type: 'update', description: `Coverage information for ${coding.code}`,
       resource: { ...o, extension: [...((o['extension'] as unknown[]) ?? []), { url: COVERAGE_INFO, extension: [
         { url: 'coverage', valueReference: { reference: `Coverage/${cov.id}` } }, { url: 'covered', valueCode: 'covered' },
-        { url: 'pa-needed', valueCode: rule ? 'auth-needed' : 'no-auth' }, ...(rule?.documentation.length ? [{ url: 'doc-needed', valueCode: 'clinical' }] : []),
+        { url: 'pa-needed', valueCode: atPlaces ? 'conditional' : rule ? 'auth-needed' : 'no-auth' }, ...(rule?.documentation.length ? [{ url: 'doc-needed', valueCode: 'clinical' }] : []),
+        ...(atPlaces ? [{ url: 'info-needed', valueCode: 'location' }] : []),
         { url: 'date', valueDate: today }, { url: 'coverage-assertion-id', valueString: `${req2?.set.id ?? 'none'}:${rule?.id ?? 'none'}:${coding.code}` },
       ] }] },
     });
