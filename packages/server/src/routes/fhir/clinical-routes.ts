@@ -124,6 +124,8 @@ export function clinicalRoutes(app: FastifyInstance, deps: Deps) {
       const filter = clinicalFilter(type, q);
       const want = includesOf(type, q);
       const extra = [...(want.provenance ? ['Provenance'] : []), ...(want.medication ? ['Medication'] : [])];
+      // An included type needs its own scope, as a read of it would.
+      for (const t of extra) requireScope(request, t, 'read');
       const id = one(q, '_id');
       const patient = one(q, 'patient');
       let matches: ClinicalJson[];

@@ -63,8 +63,8 @@ function checked(p: Record<string, string>): DocrefInput {
   return { patient, start: p['start'], end: p['end'], type: p['type'] };
 }
 
-/** The filter and the documents of a member that answer the operation. */
-export function docrefSelect(docs: readonly ClinicalJson[], input: DocrefInput): ClinicalJson[] {
+/** The documents of a member that answer the operation. */
+function docrefSelect(docs: readonly ClinicalJson[], input: DocrefInput): ClinicalJson[] {
   const bounds = [...(input.start ? dateBounds('start', `ge${input.start}`) : []), ...(input.end ? dateBounds('end', `le${input.end}`) : [])];
   // A document is in the range when its date, else its context period, overlaps it.
   const filter: ClinicalFilter = { tokens: input.type ? [{ param: 'type', values: [input.type] }] : [], dates: bounds.length ? [{ param: 'date', bounds }] : [] };
