@@ -26,6 +26,8 @@ export interface FhirRouteInfo {
   readonly searchParams?: readonly string[];
   /** `_include` values the route's handler honours. */
   readonly searchInclude?: readonly string[];
+  /** `_revinclude` values the route's handler honours. */
+  readonly searchRevInclude?: readonly string[];
   /** Whether a member's app (SMART patient-context token) is let through on this route. */
   readonly patientAccess: boolean;
 }
@@ -64,6 +66,7 @@ const OPERATIONS: Readonly<Record<string, { definition: string; apis: readonly A
   'member-remove': { definition: 'http://hl7.org/fhir/us/davinci-atr/OperationDefinition/member-remove', apis: ['provider-access'] },
   'attribution-status': { definition: 'http://hl7.org/fhir/us/davinci-atr/OperationDefinition/attribution-status', apis: ['provider-access'] },
   'confirm-attribution-list': { definition: 'http://hl7.org/fhir/us/davinci-atr/OperationDefinition/confirm-attribution-list', apis: ['provider-access'] },
+  docref: { definition: 'http://hl7.org/fhir/us/core/OperationDefinition/docref', apis: ['patient-access'] },
   'submit-data': { definition: 'http://hl7.org/fhir/OperationDefinition/Measure-submit-data', apis: [] },
   'care-gaps': { definition: 'http://hl7.org/fhir/us/davinci-deqm/OperationDefinition/care-gaps', apis: [] },
   'evaluate-measure': { definition: 'http://hl7.org/fhir/OperationDefinition/Measure-evaluate-measure', apis: [] },
@@ -88,6 +91,17 @@ const PROFILES: Readonly<Record<string, readonly string[]>> = {
   MedicationRequest: ['us-core-medicationrequest'].map(usCore),
   Immunization: ['us-core-immunization'].map(usCore),
   AllergyIntolerance: ['us-core-allergyintolerance'].map(usCore),
+  CarePlan: ['us-core-careplan'].map(usCore),
+  CareTeam: ['us-core-careteam'].map(usCore),
+  Goal: ['us-core-goal'].map(usCore),
+  ServiceRequest: ['us-core-servicerequest'].map(usCore),
+  DocumentReference: ['us-core-documentreference'].map(usCore),
+  Specimen: ['us-core-specimen'].map(usCore),
+  Device: ['us-core-implantable-device'].map(usCore),
+  RelatedPerson: ['us-core-relatedperson'].map(usCore),
+  MedicationDispense: ['us-core-medicationdispense'].map(usCore),
+  Medication: ['us-core-medication'].map(usCore),
+  Provenance: ['us-core-provenance'].map(usCore),
   Claim: ['http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claim'],
   ClaimResponse: ['http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claimresponse'],
   Subscription: ['http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription'],
@@ -98,7 +112,7 @@ const PARAM_TYPES: Readonly<Record<string, CapabilityStatementRestResourceSearch
   _id: 'token', _lastUpdated: 'date', identifier: 'token', name: 'string', family: 'string', given: 'string', birthdate: 'date', gender: 'token',
   patient: 'reference', beneficiary: 'reference', subject: 'reference', encounter: 'reference', type: 'token', status: 'token', category: 'token', code: 'token',
   date: 'date', 'service-date': 'date', 'service-start-date': 'date', 'billable-period-start': 'date', characteristic: 'token', 'characteristic-value-reference': 'reference',
-  'clinical-status': 'token', 'onset-date': 'date', 'recorded-date': 'date', authoredon: 'date', 'lifecycle-status': 'token', period: 'date', address: 'string', practitioner: 'reference', specialty: 'token',
+  'clinical-status': 'token', 'onset-date': 'date', 'recorded-date': 'date', authoredon: 'date', authored: 'date', 'target-date': 'date', 'lifecycle-status': 'token', period: 'date', address: 'string', practitioner: 'reference', specialty: 'token',
 };
 
 type Interaction = 'read' | 'search-type' | 'create' | 'update' | 'delete';
@@ -165,6 +179,7 @@ function resources(caps: readonly FhirCapability[]): CapabilityStatementRestReso
     const codes = [...new Set(interactions.map((c) => c.code))];
     if (codes.length) r.interaction = codes.map((code) => ({ code }));
     if (includes.length) r.searchInclude = [...includes];
+    if (search?.route.searchRevInclude?.length) r.searchRevInclude = [...search.route.searchRevInclude];
     if (params.length) r.searchParam = params.map((name) => ({ name, type: PARAM_TYPES[name] ?? 'token' }));
     if (ops.length) r.operation = dedupe(ops.map(operationOf));
     return r;

@@ -13,4 +13,6 @@ export * from './eob-basis-json.ts';
 export * from './clinical-from-claims.ts';
 export * from './measure-reports.ts';
 export * from './us-core-clinical.ts';
+export * from './us-core-dispense.ts';
+export * from './us-core-provenance.ts';
 export * from './pdex-prior-auth.ts';

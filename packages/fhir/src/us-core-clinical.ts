@@ -9,13 +9,34 @@
  */
 import { TandemError } from '@tandem/core';
 import { clinicalFromClaim, type ClinicalClaim } from './clinical-from-claims.ts';
+import { dispensesFromClaim } from './us-core-dispense.ts';
 import type { DateBound } from './search-params.ts';
 
 const US_CORE = 'http://hl7.org/fhir/us/core/StructureDefinition';
 
-/** The US Core clinical types served, in the order $everything lists them. */
-export const US_CORE_CLINICAL_TYPES = ['Condition', 'Encounter', 'Procedure', 'Observation', 'DiagnosticReport', 'MedicationRequest', 'Immunization', 'AllergyIntolerance'] as const;
+/**
+ * The US Core clinical types searched by patient, in the order $everything lists them. Their
+ * data: claims (Encounter, Procedure, Condition; MedicationDispense from pharmacy claims) and
+ * what providers submitted.
+ */
+export const US_CORE_SEARCHABLE_TYPES = [
+  'Condition', 'Encounter', 'Procedure', 'Observation', 'DiagnosticReport', 'MedicationRequest', 'Immunization', 'AllergyIntolerance',
+  'CarePlan', 'CareTeam', 'Goal', 'ServiceRequest', 'DocumentReference', 'Specimen', 'Device', 'RelatedPerson', 'MedicationDispense',
+] as const;
+export type UsCoreSearchableType = (typeof US_CORE_SEARCHABLE_TYPES)[number];
+
+/**
+ * Every US Core type served from a member's record: the searchable ones, then Medication (read
+ * by id: it names no patient, it is reached from a MedicationRequest or MedicationDispense) and
+ * Provenance (read by id and `_revinclude=Provenance:target`: one per provider submission, built
+ * from the submission, see ./us-core-provenance.ts). US Core 6.1 gives both read only.
+ */
+export const US_CORE_CLINICAL_TYPES = [...US_CORE_SEARCHABLE_TYPES, 'Medication', 'Provenance'] as const;
 export type UsCoreClinicalType = (typeof US_CORE_CLINICAL_TYPES)[number];
+
+export function isUsCoreSearchableType(t: string): t is UsCoreSearchableType {
+  return (US_CORE_SEARCHABLE_TYPES as readonly string[]).includes(t);
+}
 
 export function isUsCoreClinicalType(t: string): t is UsCoreClinicalType {
   return (US_CORE_CLINICAL_TYPES as readonly string[]).includes(t);
@@ -46,6 +67,7 @@ const present = (v: unknown) => v !== undefined && v !== null && !(Array.isArray
 const CONDITION_CATEGORY = 'http://terminology.hl7.org/CodeSystem/condition-category';
 const OBSERVATION_CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category';
 const V2_0074 = 'http://terminology.hl7.org/CodeSystem/v2-0074';
+const CAREPLAN_CATEGORY = 'http://hl7.org/fhir/us/core/CodeSystem/careplan-category';
 
 /**
  * The US Core 6.1 profile a resource meets, or null when a mandatory element (cardinality 1..)
@@ -82,13 +104,47 @@ export function usCoreProfile(r: Json): string | null {
       return has('status', 'vaccineCode', 'patient') && hasAny('occurrenceDateTime', 'occurrenceString') ? `${US_CORE}/us-core-immunization` : null;
     case 'AllergyIntolerance':
       return has('code', 'patient') ? `${US_CORE}/us-core-allergyintolerance` : null;
+    case 'CarePlan':
+      // The AssessPlan category slice is 1..1.
+      return has('status', 'intent', 'subject') && hasCode(r['category'], CAREPLAN_CATEGORY, 'assess-plan') ? `${US_CORE}/us-core-careplan` : null;
+    case 'CareTeam': {
+      // participant 1..*, each with a role and a member.
+      const ps = Array.isArray(r['participant']) ? (r['participant'] as Array<Record<string, unknown>>) : [];
+      return has('subject') && ps.length > 0 && ps.every((x) => present(x['role']) && present(x['member'])) ? `${US_CORE}/us-core-careteam` : null;
+    }
+    case 'Goal':
+      return has('lifecycleStatus', 'description', 'subject') ? `${US_CORE}/us-core-goal` : null;
+    case 'ServiceRequest':
+      return has('status', 'intent', 'code', 'subject') ? `${US_CORE}/us-core-servicerequest` : null;
+    case 'DocumentReference': {
+      // us-core-6: every attachment carries its data or a url.
+      const content = Array.isArray(r['content']) ? (r['content'] as Array<{ attachment?: { url?: unknown; data?: unknown } }>) : [];
+      return has('status', 'type', 'category', 'subject') && content.length > 0 && content.every((c) => present(c.attachment?.url) || present(c.attachment?.data)) ? `${US_CORE}/us-core-documentreference` : null;
+    }
+    case 'Specimen':
+      return has('type', 'subject') ? `${US_CORE}/us-core-specimen` : null;
+    case 'Device':
+      // The implantable device profile: a device with its UDI carrier, type and patient (other devices are served as sent).
+      return has('udiCarrier', 'type', 'patient') ? `${US_CORE}/us-core-implantable-device` : null;
+    case 'RelatedPerson':
+      // us-core-14: a name or a relationship.
+      return has('patient') && hasAny('name', 'relationship') ? `${US_CORE}/us-core-relatedperson` : null;
+    case 'MedicationDispense':
+      // us-core-20: whenHandedOver SHALL be present when the dispense is completed.
+      return has('status', 'subject') && hasAny('medicationCodeableConcept', 'medicationReference') && (r['status'] !== 'completed' || present(r['whenHandedOver'])) ? `${US_CORE}/us-core-medicationdispense` : null;
+    case 'Medication':
+      return has('code') ? `${US_CORE}/us-core-medication` : null;
+    case 'Provenance': {
+      const agents = Array.isArray(r['agent']) ? (r['agent'] as Array<Record<string, unknown>>) : [];
+      return has('target', 'recorded') && agents.length > 0 && agents.every((a) => present(a['who'])) ? `${US_CORE}/us-core-provenance` : null;
+    }
     default:
       return null;
   }
 }
 
 /** Reference fields whose target type is fixed by the element (FHIR R4), so a bundle-local `urn:uuid:` reference can be named `Type/id`. */
-const TYPED_REFERENCES: ReadonlyArray<[field: string, type: string]> = [['encounter', 'Encounter'], ['result', 'Observation'], ['hasMember', 'Observation']];
+const TYPED_REFERENCES: ReadonlyArray<[field: string, type: string]> = [['encounter', 'Encounter'], ['result', 'Observation'], ['hasMember', 'Observation'], ['goal', 'Goal'], ['careTeam', 'CareTeam'], ['specimen', 'Specimen']];
 
 /**
  * A submitted resource's bundle-local references (`urn:uuid:<id>`, as Synthea and transaction
@@ -122,7 +178,9 @@ export function servedClinical(r: Json, origin: ClinicalOrigin, lastUpdated: str
  * profiles for the measures; here they take US Core's, an Encounter without any coded
  * service gets a text type (US Core requires one), and each is marked as from the claim.
  */
-export function usCoreFromClaim(patientKey: string, c: ClinicalClaim & { receivedAt: string }): Json[] {
+export function usCoreFromClaim(patientKey: string, c: ClinicalClaim & { receivedAt: string; billingNpi?: string | null }): Json[] {
+  // A pharmacy claim is a dispense, not a visit: its lines carry NDCs, not procedures.
+  if (c.kind === 'pharmacy') return dispensesFromClaim(patientKey, c).map((r) => servedClinical(r, { kind: 'claim', claimId: c.id }, new Date(c.receivedAt).toISOString()));
   return clinicalFromClaim(patientKey, c).map((d) => {
     const r = { ...d.resource, meta: {} } as Json;
     if (r.resourceType === 'Encounter' && !present(r['type'])) r['type'] = [{ text: 'Service billed on a claim' }];
@@ -145,12 +203,27 @@ export function clinicalPeriod(r: Json, param = 'date'): { start: string; end: s
     case 'MedicationRequest': return one(r['authoredOn']);
     case 'Immunization': return one(r['occurrenceDateTime']);
     case 'AllergyIntolerance': return one(r['onsetDateTime']) ?? one(r['recordedDate']);
+    case 'CarePlan':
+    case 'CareTeam':
+    case 'RelatedPerson': return period(r['period']);
+    case 'DocumentReference': return param === 'period' ? period((r['context'] as { period?: unknown } | undefined)?.period) : one(r['date']) ?? period((r['context'] as { period?: unknown } | undefined)?.period);
+    case 'Goal': {
+      const due = (Array.isArray(r['target']) ? (r['target'] as Array<{ dueDate?: unknown }>) : []).map((t) => t.dueDate).filter((d): d is string => typeof d === 'string').sort();
+      const target = due.length ? { start: due[0]!, end: due[due.length - 1]! } : null;
+      return param === 'target-date' ? target : one(r['startDate']) ?? target;
+    }
+    case 'ServiceRequest': return one(r['authoredOn']);
+    case 'Specimen': {
+      const col = r['collection'] as { collectedDateTime?: unknown; collectedPeriod?: unknown } | undefined;
+      return one(col?.collectedDateTime) ?? period(col?.collectedPeriod) ?? one(r['receivedTime']);
+    }
+    case 'MedicationDispense': return one(r['whenHandedOver']) ?? one(r['whenPrepared']);
     default: return null;
   }
 }
 
 /** Search parameters per type, beyond `patient` and `_id` (US Core 6.1 SHALL and SHOULD combinations we serve). */
-export const US_CORE_SEARCH_PARAMS: Readonly<Record<UsCoreClinicalType, readonly string[]>> = {
+export const US_CORE_SEARCH_PARAMS: Readonly<Record<UsCoreSearchableType, readonly string[]>> = {
   Condition: ['category', 'clinical-status', 'code', 'onset-date', 'recorded-date'],
   Encounter: ['date', 'status', 'class', 'type'],
   Procedure: ['date', 'code', 'status'],
@@ -159,11 +232,26 @@ export const US_CORE_SEARCH_PARAMS: Readonly<Record<UsCoreClinicalType, readonly
   MedicationRequest: ['intent', 'status', 'authoredon'],
   Immunization: ['date', 'status'],
   AllergyIntolerance: ['clinical-status'],
+  CarePlan: ['category', 'date', 'status'],
+  CareTeam: ['status', 'role'],
+  Goal: ['lifecycle-status', 'target-date', 'description'],
+  ServiceRequest: ['category', 'code', 'authored', 'status'],
+  DocumentReference: ['category', 'type', 'date', 'period', 'status'],
+  Specimen: [],
+  Device: ['type', 'status'],
+  RelatedPerson: ['name'],
+  MedicationDispense: ['status', 'type'],
 };
+
+/** Date parameters among US_CORE_SEARCH_PARAMS (the others are tokens, and `name`, a string). */
+export const US_CORE_DATE_PARAMS: ReadonlySet<string> = new Set(['date', 'onset-date', 'recorded-date', 'authoredon', 'authored', 'target-date', 'period']);
+/** String parameters (FHIR string search: case-insensitive, starts with). */
+export const US_CORE_STRING_PARAMS: ReadonlySet<string> = new Set(['name']);
 
 export interface ClinicalFilter {
   readonly tokens: ReadonlyArray<{ param: string; values: readonly string[] }>;
   readonly dates: ReadonlyArray<{ param: string; bounds: readonly DateBound[] }>;
+  readonly strings?: ReadonlyArray<{ param: string; values: readonly string[] }>;
 }
 
 /** Where each token parameter looks. */
@@ -171,6 +259,9 @@ function tokenTarget(r: Json, param: string): Coding[] | string | undefined {
   switch (param) {
     case 'category': return codes(r['category']);
     case 'code': return codes(r['code'] ?? r['vaccineCode'] ?? r['medicationCodeableConcept']);
+    case 'role': return codes((Array.isArray(r['participant']) ? (r['participant'] as Array<{ role?: unknown }>) : []).flatMap((p) => concepts(p.role)));
+    case 'description': return codes(r['description']);
+    case 'lifecycle-status': return typeof r['lifecycleStatus'] === 'string' ? r['lifecycleStatus'] : undefined;
     case 'type': return codes(r['type']);
     case 'class': return codes(r['class']);
     case 'clinical-status': return codes(r['clinicalStatus']);
@@ -202,8 +293,19 @@ function periodMatches(p: { start: string; end: string }, b: DateBound): boolean
   }
 }
 
+/** The strings a string parameter looks at (RelatedPerson `name`: every part of every name). */
+function stringTargets(r: Json, param: string): string[] {
+  if (param !== 'name') throw new TandemError('INVALID_REQUEST', `unsupported search parameter '${param}'`);
+  const names = Array.isArray(r['name']) ? (r['name'] as Array<{ text?: unknown; family?: unknown; given?: unknown; prefix?: unknown; suffix?: unknown }>) : [];
+  return names.flatMap((n) => [n.text, n.family, ...[n.given, n.prefix, n.suffix].flatMap((x) => (Array.isArray(x) ? x : []))]).filter((x): x is string => typeof x === 'string');
+}
+
+/** FHIR string matching: case- and accent-insensitive, the value starting the target. */
+const fold = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+
 export function clinicalMatches(r: Json, f: ClinicalFilter): boolean {
   for (const t of f.tokens) if (!t.values.some((v) => tokenMatches(tokenTarget(r, t.param), v))) return false;
+  for (const s of f.strings ?? []) if (!s.values.some((v) => stringTargets(r, s.param).some((x) => fold(x).startsWith(fold(v))))) return false;
   for (const d of f.dates) {
     const p = clinicalPeriod(r, d.param);
     if (!p || !d.bounds.every((b) => periodMatches(p, b))) return false;

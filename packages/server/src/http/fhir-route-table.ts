@@ -12,7 +12,7 @@ import { SMART_ROUTES } from './authenticate.ts';
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** What a FHIR search route accepts, for the CapabilityStatement. */
-    fhir?: { readonly searchParams?: readonly string[]; readonly searchInclude?: readonly string[] };
+    fhir?: { readonly searchParams?: readonly string[]; readonly searchInclude?: readonly string[]; readonly searchRevInclude?: readonly string[] };
   }
 }
 
@@ -21,10 +21,10 @@ export function collectFhirRoutes(app: FastifyInstance): readonly FhirRouteInfo[
   const table: FhirRouteInfo[] = [];
   app.addHook('onRoute', (r) => {
     if (!r.url.startsWith('/fhir/')) return;
-    const fhir = (r.config as { fhir?: { searchParams?: readonly string[]; searchInclude?: readonly string[] } } | undefined)?.fhir;
+    const fhir = (r.config as { fhir?: { searchParams?: readonly string[]; searchInclude?: readonly string[]; searchRevInclude?: readonly string[] } } | undefined)?.fhir;
     for (const method of [r.method].flat()) {
       if (method === 'HEAD' || method === 'OPTIONS') continue;
-      table.push({ method, url: r.url, patientAccess: SMART_ROUTES.has(`${method} ${r.url}`), ...(fhir?.searchParams ? { searchParams: fhir.searchParams } : {}), ...(fhir?.searchInclude ? { searchInclude: fhir.searchInclude } : {}) });
+      table.push({ method, url: r.url, patientAccess: SMART_ROUTES.has(`${method} ${r.url}`), ...(fhir?.searchParams ? { searchParams: fhir.searchParams } : {}), ...(fhir?.searchInclude ? { searchInclude: fhir.searchInclude } : {}), ...(fhir?.searchRevInclude ? { searchRevInclude: fhir.searchRevInclude } : {}) });
     }
   });
   return table;

@@ -50,6 +50,15 @@ export async function memberBundles(db: Db, members: readonly QualityMember[], y
 }
 
 const SUBJECT_FIELDS = ['subject', 'patient', 'beneficiary'] as const;
+/**
+ * Types whose patient element is not `subject` (R4): Device and RelatedPerson name it
+ * `patient`; the others name no patient at all (a drug, a Provenance, a directory entry), so
+ * none is added — adding `subject` would make them invalid FHIR.
+ */
+const PATIENT_FIELD: Readonly<Record<string, 'patient' | null>> = {
+  Device: 'patient', RelatedPerson: 'patient',
+  Medication: null, Provenance: null, Substance: null, Organization: null, Practitioner: null, PractitionerRole: null, Location: null, Endpoint: null, HealthcareService: null,
+};
 
 /**
  * A submitted resource made the member's: its subject points at the member's Patient, so that a
@@ -61,6 +70,7 @@ export function normalizeSubmitted(memberKey: string, r: FhirResource): FhirReso
   const copy = structuredClone(r);
   const ref = { reference: `Patient/${fhirId(memberKey)}` };
   for (const f of SUBJECT_FIELDS) if (f in copy) (copy as Record<string, unknown>)[f] = ref;
-  if (!SUBJECT_FIELDS.some((f) => f in copy)) (copy as Record<string, unknown>).subject = ref;
+  const field = r.resourceType in PATIENT_FIELD ? PATIENT_FIELD[r.resourceType] : 'subject';
+  if (field && !SUBJECT_FIELDS.some((f) => f in copy)) (copy as Record<string, unknown>)[field] = ref;
   return copy;
 }

@@ -6,7 +6,7 @@
  */
 import { isUsCoreClinicalType } from '@tandem/fhir';
 import { countClinicalExport, countPriorAuthExport, streamExportClinical, streamExportPriorAuths, type ClinicalExportFilter, type Db, type ExportJobRow } from '@tandem/store';
-import { clinicalResourcesOf, priorAuthEobOf } from '../routes/fhir/clinical-rows.ts';
+import { clinicalResourcesOf, priorAuthEobOf, PROVENANCE_TARGET_TYPES } from '../routes/fhir/clinical-rows.ts';
 
 export function clinicalExportFilter(job: ExportJobRow): ClinicalExportFilter {
   // Payer-to-Payer: five years of data and no denied prior authorizations (CMS-0057-F, 42 CFR 422.121(c)).
@@ -27,10 +27,10 @@ export function fiveYearsBefore(instant: string): string {
 }
 const DATA_FROM = '2016-01-01';
 
-/** Counts of the clinical types the job asked for. */
+/** Counts of the clinical types the job asked for (a Provenance per submission that brought a served resource, as clinicalResourcesOf builds them). */
 export async function countClinicalOutputs(db: Db, job: ExportJobRow): Promise<Record<string, number>> {
   const types = job.types.filter(isUsCoreClinicalType);
-  return types.length ? countClinicalExport(db, job.id, types, clinicalExportFilter(job)) : {};
+  return types.length ? countClinicalExport(db, job.id, types, clinicalExportFilter(job), PROVENANCE_TARGET_TYPES) : {};
 }
 
 export async function countPriorAuthOutputs(db: Db, job: ExportJobRow): Promise<number> {

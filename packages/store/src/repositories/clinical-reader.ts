@@ -13,8 +13,13 @@ import { visibleMembers } from './member-reader.ts';
 
 /** Data with a date of service on or after this day (42 CFR 422.119(b)(1), as amended by CMS-0057-F). */
 export const CLINICAL_FROM = '2016-01-01';
-/** Types derived from claims; the others come from submissions only. */
-export const CLAIM_DERIVED_TYPES = ['Encounter', 'Procedure', 'Condition'] as const;
+/** Types derived from claims (MedicationDispense from pharmacy claims); the others come from submissions only. */
+export const CLAIM_DERIVED_TYPES = ['Encounter', 'Procedure', 'Condition', 'MedicationDispense'] as const;
+/**
+ * Provenance is built per submission from the submission's other rows (its targets), so
+ * asking for it reads the submitted rows of every type; the caller keeps the types it serves.
+ */
+const PROVENANCE = 'Provenance';
 
 export interface ClinicalClaimRow {
   memberKey: string;
@@ -25,8 +30,10 @@ export interface ClinicalClaimRow {
   serviceFrom: string;
   serviceTo: string;
   receivedAt: string;
+  /** The billing (for a pharmacy claim, the dispensing) provider's NPI. */
+  billingNpi: string | null;
   diagnoses: Array<{ qualifier: string; code: string }>;
-  lines: Array<{ lineNumber: number; procedureCode: string | null; revenueCode: string | null; serviceFrom: string; serviceTo: string }>;
+  lines: Array<{ lineNumber: number; procedureCode: string | null; revenueCode: string | null; serviceFrom: string; serviceTo: string; units: number | null }>;
 }
 
 export interface SubmittedClinicalRow {
@@ -42,14 +49,18 @@ export interface SubmittedClinicalRow {
 
 /**
  * The date a submitted resource is about (its period start, effective, performed, onset,
- * authored or occurrence date), in SQL, so searches, exports and their counts apply the 2016
- * floor the same way. A resource with no date at all is kept (nothing says it is older).
+ * authored or occurrence date; a document's date, a dispense's hand-over, a specimen's
+ * collection, a goal's start), in SQL, so searches, exports and their counts apply the 2016
+ * floor the same way. A resource with no date at all is kept (nothing says it is older): a
+ * Device, a Medication, a RelatedPerson or CareTeam without a period, a Goal without a start.
  */
 function submittedDate(alias: string): RawBuilder<string | null> {
   const r = sql.ref(`${alias}.resource`);
   return sql<string | null>`left(coalesce(${r}->'period'->>'end', ${r}->'period'->>'start', ${r}->>'performedDateTime', ${r}->'performedPeriod'->>'end', ${r}->'performedPeriod'->>'start',
     ${r}->>'effectiveDateTime', ${r}->'effectivePeriod'->>'end', ${r}->'effectivePeriod'->>'start', ${r}->>'effectiveInstant', ${r}->>'issued', ${r}->>'onsetDateTime',
-    ${r}->'onsetPeriod'->>'start', ${r}->>'recordedDate', ${r}->>'authoredOn', ${r}->>'occurrenceDateTime'), 10)`;
+    ${r}->'onsetPeriod'->>'start', ${r}->>'recordedDate', ${r}->>'authoredOn', ${r}->>'occurrenceDateTime',
+    ${r}->>'date', ${r}->'context'->'period'->>'end', ${r}->'context'->'period'->>'start', ${r}->>'whenHandedOver', ${r}->>'whenPrepared',
+    ${r}->'collection'->>'collectedDateTime', ${r}->'collection'->'collectedPeriod'->>'end', ${r}->'collection'->'collectedPeriod'->>'start', ${r}->>'receivedTime', ${r}->>'startDate'), 10)`;
 }
 
 function fromFloor(alias: string) {
@@ -58,14 +69,14 @@ function fromFloor(alias: string) {
 }
 
 const CLAIM_SELECT = (alias: string) => sql`${sql.ref(`${alias}.member_key`)} as member_key, ${sql.ref(`${alias}.id`)} as id, ${sql.ref(`${alias}.kind`)} as kind,
-  ${sql.ref(`${alias}.place_of_service`)} as place_of_service, ${sql.ref(`${alias}.type_of_bill`)} as type_of_bill, ${sql.ref(`${alias}.diagnoses`)} as diagnoses,
+  ${sql.ref(`${alias}.place_of_service`)} as place_of_service, ${sql.ref(`${alias}.type_of_bill`)} as type_of_bill, ${sql.ref(`${alias}.billing_npi`)} as billing_npi, ${sql.ref(`${alias}.diagnoses`)} as diagnoses,
   to_char(${sql.ref(`${alias}.service_date_from`)}, 'YYYY-MM-DD') as sf, to_char(${sql.ref(`${alias}.service_date_to`)}, 'YYYY-MM-DD') as st, ${sql.ref(`${alias}.received_at`)} as received_at,
   coalesce((select json_agg(json_build_object('lineNumber', l.line_number, 'procedureCode', l.procedure_code, 'revenueCode', l.revenue_code,
-    'serviceFrom', to_char(l.service_date_from, 'YYYY-MM-DD'), 'serviceTo', to_char(l.service_date_to, 'YYYY-MM-DD')) order by l.line_number) from claim_line l where l.claim_id = ${sql.ref(`${alias}.id`)}), '[]'::json) as lines`;
+    'serviceFrom', to_char(l.service_date_from, 'YYYY-MM-DD'), 'serviceTo', to_char(l.service_date_to, 'YYYY-MM-DD'), 'units', l.units) order by l.line_number) from claim_line l where l.claim_id = ${sql.ref(`${alias}.id`)}), '[]'::json) as lines`;
 
-type ClaimSqlRow = { member_key: string; id: string; kind: string; place_of_service: string | null; type_of_bill: string | null; diagnoses: ClinicalClaimRow['diagnoses']; sf: string; st: string; received_at: string | Date; lines: ClinicalClaimRow['lines'] };
+type ClaimSqlRow = { member_key: string; id: string; kind: string; place_of_service: string | null; type_of_bill: string | null; billing_npi: string | null; diagnoses: ClinicalClaimRow['diagnoses']; sf: string; st: string; received_at: string | Date; lines: ClinicalClaimRow['lines'] };
 const toClaim = (r: ClaimSqlRow): ClinicalClaimRow => ({
-  memberKey: r.member_key, id: r.id, kind: r.kind, placeOfService: r.place_of_service, typeOfBill: r.type_of_bill, diagnoses: r.diagnoses, serviceFrom: r.sf, serviceTo: r.st,
+  memberKey: r.member_key, id: r.id, kind: r.kind, placeOfService: r.place_of_service, typeOfBill: r.type_of_bill, billingNpi: r.billing_npi, diagnoses: r.diagnoses, serviceFrom: r.sf, serviceTo: r.st,
   receivedAt: new Date(r.received_at).toISOString(), lines: r.lines,
 });
 
@@ -84,12 +95,13 @@ async function claimsOf(db: Db, memberKeys: readonly string[], extra: RawBuilder
   return r.rows.map(toClaim);
 }
 
-/** Submitted resources of the given types (the latest submission of each type and id), from 2016 on. */
+/** Submitted resources of the given types (the latest submission of each type and id), from 2016 on; every type when Provenance is asked for. */
 async function submittedOf(db: Db, memberKeys: readonly string[], types: readonly string[], extra: RawBuilder<boolean> = sql<boolean>`true`): Promise<SubmittedClinicalRow[]> {
   if (!memberKeys.length || !types.length) return [];
+  const ofType = types.includes(PROVENANCE) ? sql<boolean>`true` : sql<boolean>`r.resource_type = any(${[...types]}::text[])`;
   const r = await sql<SubmittedSqlRow>`select r.member_key, r.resource_type, r.resource_id, r.submission_id, r.resource, s.submitter_org_id, s.channel, s.received_at
     from clinical_resource r join clinical_submission s on s.id = r.submission_id
-    where r.member_key = any(${[...memberKeys]}::text[]) and r.resource_type = any(${[...types]}::text[]) and ${fromFloor('r')} and ${extra}
+    where r.member_key = any(${[...memberKeys]}::text[]) and ${ofType} and ${fromFloor('r')} and ${extra}
     order by r.member_key, r.resource_type, r.resource_id`.execute(db);
   return r.rows.map(toSubmitted);
 }
@@ -111,12 +123,13 @@ export async function memberClinicalData(db: Db, ctx: AccessContext, memberKey: 
 }
 
 /**
- * The candidates for a read of `type/id`: the claim a derived id names (`clm-<claim>-enc|-l<n>|-dx<n>`)
- * and any submitted resource with that type and id, of members the caller may see; audited.
+ * The candidates for a read of `type/id`: the claim a derived id names (`clm-<claim>-enc|-l<n>|-dx<n>|-rx<n>`)
+ * and any submitted resource with that type and id — for a Provenance, also the rows of the
+ * submission with that id — of members the caller may see; audited.
  */
 export async function clinicalById(db: Db, ctx: AccessContext, type: string, id: string): Promise<{ claims: ClinicalClaimRow[]; submitted: SubmittedClinicalRow[] }> {
   const visible = visibleMembers(db, ctx).select('member.key');
-  const derived = /^clm-(.+)-(enc|l\d+|dx\d+)$/.exec(id);
+  const derived = /^clm-(.+)-(enc|l\d+|dx\d+|rx\d+)$/.exec(id);
   let claims: ClinicalClaimRow[] = [];
   if (derived && (CLAIM_DERIVED_TYPES as readonly string[]).includes(type)) {
     const owner = await db.selectFrom('claim').select('member_key').where('id', '=', derived[1]!).where('member_key', 'in', visible).executeTakeFirst();
@@ -124,6 +137,10 @@ export async function clinicalById(db: Db, ctx: AccessContext, type: string, id:
   }
   const keys = (await db.selectFrom('clinical_resource').select('member_key').where('resource_type', '=', type).where('resource_id', '=', id).where('member_key', 'in', visible).execute()).map((r) => r.member_key);
   const submitted = await submittedOf(db, keys, [type], sql<boolean>`r.resource_id = ${id}`);
+  if (type === PROVENANCE) {
+    const owner = await db.selectFrom('clinical_submission').select('member_key').where('id', '=', id).where('member_key', 'in', visible).executeTakeFirst();
+    if (owner) submitted.push(...(await submittedOf(db, [owner.member_key], [PROVENANCE], sql<boolean>`r.submission_id = ${id}`)));
+  }
   const memberKeys = [...new Set([...claims.map((c) => c.memberKey), ...submitted.map((s) => s.memberKey)])];
   await recordAudit(db, ctx, { action: 'read', resourceType: type, resourceId: id, memberKeys, outcome: memberKeys.length ? 'success' : 'denied' });
   return { claims, submitted };
@@ -154,21 +171,30 @@ const ICD10_QUALIFIERS = ['ABK', 'ABF', 'ABJ', 'APR', 'ABN'];
 
 /**
  * How many resources of each clinical type an export will hold, counted in SQL the way the
- * claims mapper derives them (an Encounter per claim, a Procedure per coded line, a Condition
- * per ICD-10-CM diagnosis) plus the submitted ones, so the manifest's counts match the files.
+ * claims mapper derives them (an Encounter per claim and a Procedure per coded line, pharmacy
+ * claims aside; a Condition per ICD-10-CM diagnosis; a MedicationDispense per coded pharmacy
+ * line) plus the submitted ones, and a Provenance per submission with a row of
+ * `provenanceTargets` in the export, so the manifest's counts match the files.
  */
-export async function countClinicalExport(db: Db, jobId: string, types: readonly string[], f: ClinicalExportFilter): Promise<Record<string, number>> {
+export async function countClinicalExport(db: Db, jobId: string, types: readonly string[], f: ClinicalExportFilter, provenanceTargets: readonly string[] = []): Promise<Record<string, number>> {
   const members = sql`(select member_key from bulk_export_member where job_id = ${jobId})`;
   const claimWhere = sql`c.member_key in ${members} and c.status <> 'duplicate' and c.service_date_to >= ${CLINICAL_FROM} and ${claimExportWhere(f)}`;
-  const r = await sql<{ encounters: number; procedures: number; conditions: number }>`
-    select (select count(*) from claim c where ${claimWhere})::int as encounters,
-           (select count(*) from claim c join claim_line l on l.claim_id = c.id where ${claimWhere} and l.procedure_code is not null)::int as procedures,
-           (select count(*) from claim c cross join lateral jsonb_array_elements(c.diagnoses::jsonb) d where ${claimWhere} and d->>'qualifier' = any(${ICD10_QUALIFIERS}::text[]))::int as conditions`.execute(db);
+  const r = await sql<{ encounters: number; procedures: number; conditions: number; dispenses: number }>`
+    select (select count(*) from claim c where ${claimWhere} and c.kind <> 'pharmacy')::int as encounters,
+           (select count(*) from claim c join claim_line l on l.claim_id = c.id where ${claimWhere} and c.kind <> 'pharmacy' and l.procedure_code is not null)::int as procedures,
+           (select count(*) from claim c cross join lateral jsonb_array_elements(c.diagnoses::jsonb) d where ${claimWhere} and c.kind <> 'pharmacy' and d->>'qualifier' = any(${ICD10_QUALIFIERS}::text[]))::int as conditions,
+           (select count(*) from claim c join claim_line l on l.claim_id = c.id where ${claimWhere} and c.kind = 'pharmacy' and l.procedure_code is not null)::int as dispenses`.execute(db);
   const derived = r.rows[0]!;
+  const fromClaims: Record<string, number> = { Encounter: derived.encounters, Procedure: derived.procedures, Condition: derived.conditions, MedicationDispense: derived.dispenses };
   const sub = await sql<{ resource_type: string; n: number }>`select r.resource_type, count(*)::int as n from clinical_resource r join clinical_submission s on s.id = r.submission_id
     where r.member_key in ${members} and r.resource_type = any(${[...types]}::text[]) and ${fromFloor('r')} and ${submittedExportWhere(f)} group by r.resource_type`.execute(db);
   const out: Record<string, number> = {};
-  for (const t of types) out[t] = (t === 'Encounter' ? derived.encounters : t === 'Procedure' ? derived.procedures : t === 'Condition' ? derived.conditions : 0) + (sub.rows.find((x) => x.resource_type === t)?.n ?? 0);
+  for (const t of types) out[t] = (fromClaims[t] ?? 0) + (sub.rows.find((x) => x.resource_type === t)?.n ?? 0);
+  if (types.includes(PROVENANCE) && provenanceTargets.length) {
+    const p = await sql<{ n: number }>`select count(distinct r.submission_id)::int as n from clinical_resource r join clinical_submission s on s.id = r.submission_id
+      where r.member_key in ${members} and r.resource_type = any(${[...provenanceTargets]}::text[]) and ${fromFloor('r')} and ${submittedExportWhere(f)}`.execute(db);
+    out[PROVENANCE] = (out[PROVENANCE] ?? 0) + p.rows[0]!.n;
+  }
   return out;
 }
 

@@ -118,3 +118,15 @@ export async function listImportedResources(db: Db, ctx: AccessContext, memberKe
   if (resources.length) await recordAudit(db, ctx, { action: 'read', resourceType: 'ImportedResource', resourceId: null, memberKeys: [memberKey], detail: { count: resources.length, imports: importIds } });
   return { resources, imports };
 }
+
+/**
+ * The resources and import behind the Provenance of one Payer-to-Payer import (its id is the
+ * import's), under the same rule as listImportedResources: the member's own payer and the
+ * member's app only. Empty when the import is unknown or out of reach.
+ */
+export async function importForProvenance(db: Db, ctx: AccessContext, importId: string) {
+  const owner = await db.selectFrom('payer_import').select('member_key').where('id', '=', importId).executeTakeFirst();
+  if (!owner) return { resources: [], imports: [] };
+  const r = await listImportedResources(db, ctx, owner.member_key);
+  return { resources: r.resources.filter((x) => x.import_id === importId), imports: r.imports.filter((i) => i.id === importId) };
+}

@@ -35,9 +35,8 @@ const STATEMENTS = [
  */
 const KNOWN_GAPS: readonly string[] = [
   // Patient Access: the US Core 6.1 resources not served (Patient, Coverage, ExplanationOfBenefit and the clinical
-  // AllergyIntolerance, Condition, DiagnosticReport, Encounter, Immunization, MedicationRequest, Observation, Procedure are).
-  ...['CarePlan', 'CareTeam', 'Device', 'DocumentReference', 'Endpoint', 'Goal', 'Location', 'Medication',
-    'MedicationDispense', 'Organization', 'Practitioner', 'PractitionerRole', 'Provenance', 'RelatedPerson', 'ServiceRequest', 'Specimen'].map((t) => `patient-access ${t}`),
+  // types of fhir/us-core-clinical.ts are).
+  ...['Endpoint', 'Location', 'Organization', 'Practitioner', 'PractitionerRole'].map((t) => `patient-access ${t}`),
   // Provider Access and Payer-to-Payer: Group search by characteristic-value-reference and code
   // (_id, identifier and characteristic are served; the last two find Payer-to-Payer match Groups).
   ...['provider-access', 'payer-to-payer'].flatMap((api) => ['characteristic-value-reference', 'code'].map((p) => `${api} Group?${p}`)),

@@ -293,15 +293,15 @@ describe(`US Core clinical resources and PDex prior-authorization EOBs on ${db}`
     const all = await bundle(`/fhir/Patient/${MEMBER.key}/$everything?_count=200`);
     const types = all.entry!.map((e) => e.resource['resourceType'] as string);
     const n = (x: string) => types.filter((y) => y === x).length;
-    // With the A1c Lakeside submitted for Ada (the test before).
-    expect([n('Patient'), n('Coverage'), n('ExplanationOfBenefit'), n('Encounter'), n('Procedure'), n('Condition'), n('Observation')]).toEqual([1, 1, 7, 2, 3, 3, 1]);
-    expect(all.total).toBe(7 + 2 + 3 + 3 + 1);
+    // With the A1c Lakeside submitted for Ada (the test before), and that submission's Provenance.
+    expect([n('Patient'), n('Coverage'), n('ExplanationOfBenefit'), n('Encounter'), n('Procedure'), n('Condition'), n('Observation'), n('Provenance')]).toEqual([1, 1, 7, 2, 3, 3, 1, 1]);
+    expect(all.total).toBe(7 + 2 + 3 + 3 + 1 + 1);
     const paged = await bundle(`/fhir/Patient/${MEMBER.key}/$everything?_type=ExplanationOfBenefit,Condition&_count=5&_offset=5`);
     expect(paged.entry!.map((e) => e.resource['resourceType'])).toEqual(['ExplanationOfBenefit', 'ExplanationOfBenefit', 'Condition', 'Condition', 'Condition']);
     expect(paged.total).toBe(10);
     const synthea = await bundle(`/fhir/Patient/${birgit}/$everything?_type=Immunization`);
     expect(synthea.total).toBe(fromFile('Immunization', (r) => r['occurrenceDateTime']).length);
-    expect((await get(`/fhir/Patient/${MEMBER.key}/$everything?_type=Goal`)).statusCode).toBe(400);
+    expect((await get(`/fhir/Patient/${MEMBER.key}/$everything?_type=Questionnaire`)).statusCode).toBe(400);
   });
 
   it("exports the new types to the provider's group, prior authorizations among the EOBs", async () => {

@@ -16,11 +16,12 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoDate, type Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
-import { clinicalResourcesOf, priorAuthEobOf } from './clinical-rows.ts';
+import { clinicalResourcesOf, importProvenances, priorAuthEobOf } from './clinical-rows.ts';
 import { coverageInputOf, eobInputOf } from './eob-rows.ts';
 import { requireScope } from './fhir-routes.ts';
 
-const TYPES = ['Patient', 'Coverage', 'ExplanationOfBenefit', ...US_CORE_CLINICAL_TYPES, 'Provenance'] as const;
+// Provenance is among the US Core types: one per provider submission, and one per Payer-to-Payer import.
+const TYPES = ['Patient', 'Coverage', 'ExplanationOfBenefit', ...US_CORE_CLINICAL_TYPES] as const;
 const PARAMS = ['_since', '_type', '_count', '_offset', '_format'];
 
 /** One paged source: its total, and a page of it from an offset. */
@@ -109,21 +110,6 @@ async function importedForMember(deps: Deps, ctx: ReturnType<typeof access>, mem
   const allowed = (t: string) => (types.length === 0 || types.includes(t)) && (ctx.smartScopes === undefined || smartScopeAllows(ctx.smartScopes, t, 'read'));
   const shown = resources.filter((r) => r.resource_type !== 'Patient' && allowed(r.resource_type));
   const out: Array<Record<string, unknown>> = shown.map((r) => r.resource);
-  if (allowed('Provenance')) {
-    for (const i of imports) {
-      const targets = shown.filter((r) => r.import_id === i.id);
-      if (targets.length === 0) continue;
-      out.push({
-        resourceType: 'Provenance', id: i.id,
-        target: targets.map((r) => ({ reference: `${r.resource_type}/${r.resource_id}` })),
-        recorded: i.imported_at,
-        agent: [
-          { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author' }] }, who: { display: i.from_payer } },
-          { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'custodian' }] }, who: { reference: `Organization/${i.org_id}` } },
-        ],
-        entity: [{ role: 'source', what: { display: `Payer-to-Payer export from ${i.from_payer}${i.export_request ? ` (${i.export_request}` : ''}${i.export_transaction_time ? `, transactionTime ${i.export_transaction_time})` : i.export_request ? ')' : ''}` } }],
-      });
-    }
-  }
+  if (allowed('Provenance')) out.push(...importProvenances(imports, shown));
   return out;
 }
