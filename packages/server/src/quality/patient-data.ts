@@ -3,7 +3,7 @@
  * the member's claims, and the clinical resources providers submitted — one collection Bundle per
  * member — with, for every resource, where it came from (the evidence a result points to).
  */
-import { clinicalFromClaim, clinicalPatient, fhirId } from '@tandem/fhir';
+import { clinicalFromClaim, clinicalPatient, dispensesFromClaim, fhirId } from '@tandem/fhir';
 import { clinicalResources, qualityClaims, type Db, type QualityMember } from '@tandem/store';
 import type { FhirBundle, FhirResource } from './measure-package.ts';
 
@@ -32,6 +32,15 @@ export async function memberBundles(db: Db, members: readonly QualityMember[], y
   for (const c of claims) {
     const mb = byMember.get(c.memberKey);
     if (!mb) continue;
+    // A pharmacy claim is a dispense, not a visit: its lines carry NDCs, which as Encounters and
+    // Procedures would be coded as HCPCS (as US Core's Patient Access serves them: MedicationDispense).
+    if (c.kind === 'pharmacy') {
+      for (const r of dispensesFromClaim(c.memberKey, c)) {
+        mb.bundle.entry!.push({ resource: r as FhirResource });
+        mb.sources.set(`MedicationDispense/${r.id}`, { kind: 'claim', claimId: c.id, providerOrgId: c.providerOrgId, serviceDate: c.serviceFrom });
+      }
+      continue;
+    }
     for (const d of clinicalFromClaim(c.memberKey, c)) {
       mb.bundle.entry!.push({ resource: d.resource });
       mb.sources.set(`${d.resource.resourceType}/${d.resource.id}`, {

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claim837From } from '../../exchange/claim-to-837.ts';
 import { bulkExport, createTestApp, launchMemberApp, MEMBER_2, PROVIDER_2, type TestApp } from '../../testing/index.ts';
 import { importTuva } from '../../use-cases/import-tuva.ts';
+import { memberBundles } from '../../quality/patient-data.ts';
 import { systemContext } from '../../use-cases/seed-demo.ts';
 
 const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -289,6 +290,13 @@ describe(`US Core CarePlan … MedicationDispense, Medication and Provenance on 
     // A pharmacy claim is not a visit: no Encounter or Procedure from it.
     expect((await bundle(`/fhir/Encounter?patient=${tuvaKey}`)).total).toBe(0);
     expect((await bundle(`/fhir/Procedure?patient=${tuvaKey}`)).total).toBe(0);
+    // The quality measures see the same: dispenses, not visits coded with NDCs as HCPCS.
+    const m = await t.deps.store.db.selectFrom('member').select(['key', 'first_name', 'last_name', 'date_of_birth', 'gender']).where('key', '=', tuvaKey).executeTakeFirstOrThrow();
+    const years = [...new Set(rows.map((r) => Number(r['dispensing_date']!.slice(0, 4))))];
+    const [qb] = await memberBundles(t.deps.store.db, [{ key: m.key, firstName: m.first_name, lastName: m.last_name, dateOfBirth: m.date_of_birth, gender: m.gender, orgId: null }], Math.max(...years));
+    const qTypes = qb!.bundle.entry!.map((e) => e.resource!.resourceType);
+    expect(qTypes.filter((x) => x === 'MedicationDispense')).toHaveLength(rows.length);
+    expect(qTypes.filter((x) => x === 'Encounter' || x === 'Procedure')).toHaveLength(0);
     // The payer's export: every member's dispenses (Ada's submitted one and the pharmacy claims), counted as the files hold them.
     const base = (await t.app.listen({ port: 0, host: '127.0.0.1' })).replace('0.0.0.0', '127.0.0.1');
     const types = ['MedicationDispense', 'Medication', 'Provenance', 'CarePlan', 'DocumentReference', 'Device', 'Encounter'];
