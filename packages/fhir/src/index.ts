@@ -14,3 +14,5 @@ export * from './clinical-from-claims.ts';
 export * from './measure-reports.ts';
 export * from './us-core-clinical.ts';
 export * from './pdex-prior-auth.ts';
+export * from './us-core-directory.ts';
+export * from './group-search.ts';

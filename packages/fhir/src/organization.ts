@@ -1,7 +1,9 @@
 /**
  * Payer and provider organizations as CARIN Blue Button Organization resources (the
- * insurer and provider an EOB points to).
+ * insurer and provider an EOB points to), which are US Core Organizations too (C4BB builds on
+ * it): the same resource is read at /fhir/Organization/{id} and included with an EOB.
  * https://hl7.org/fhir/us/carin-bb/STU2/StructureDefinition-C4BB-Organization.html
+ * https://hl7.org/fhir/us/core/STU6.1/StructureDefinition-us-core-organization.html
  */
 import type { Organization } from '@medplum/fhirtypes';
 import { SYSTEM } from './identifiers.ts';
@@ -10,7 +12,7 @@ export function organizationResource(o: { id: string; kind: 'payer' | 'provider'
   return {
     resourceType: 'Organization',
     id: o.id,
-    meta: { profile: ['http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Organization'] },
+    meta: { profile: ['http://hl7.org/fhir/us/core/StructureDefinition/us-core-organization', 'http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Organization'] },
     active: true,
     identifier: [
       ...(o.npi ? [{ type: { coding: [{ system: SYSTEM.v2IdentifierType, code: 'NPI' }] }, system: SYSTEM.npi, value: o.npi }] : []),
