@@ -14,6 +14,7 @@
 import { ACCESS_APIS, type AccessApi } from '@tandem/core';
 import type { CapabilityStatement, CapabilityStatementRestResource, CapabilityStatementRestResourceOperation, CapabilityStatementRestResourceSearchParam } from '@medplum/fhirtypes';
 import { PDEX_PRIOR_AUTH_PROFILE } from './pdex-prior-auth.ts';
+import { US_CORE_DIRECTORY_PROFILES } from './us-core-directory.ts';
 
 const usCore = (p: string) => `http://hl7.org/fhir/us/core/StructureDefinition/${p}`;
 
@@ -102,6 +103,11 @@ const PROFILES: Readonly<Record<string, readonly string[]>> = {
   MedicationDispense: ['us-core-medicationdispense'].map(usCore),
   Medication: ['us-core-medication'].map(usCore),
   Provenance: ['us-core-provenance'].map(usCore),
+  // US Core 6.1 directory resources from the provider registry (./us-core-directory.ts).
+  Practitioner: [US_CORE_DIRECTORY_PROFILES.Practitioner],
+  PractitionerRole: [US_CORE_DIRECTORY_PROFILES.PractitionerRole],
+  Organization: [US_CORE_DIRECTORY_PROFILES.Organization, 'http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Organization'],
+  Location: [US_CORE_DIRECTORY_PROFILES.Location],
   Claim: ['http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claim'],
   ClaimResponse: ['http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claimresponse'],
   Subscription: ['http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription'],
@@ -113,6 +119,7 @@ const PARAM_TYPES: Readonly<Record<string, CapabilityStatementRestResourceSearch
   patient: 'reference', beneficiary: 'reference', subject: 'reference', encounter: 'reference', type: 'token', status: 'token', category: 'token', code: 'token',
   date: 'date', 'service-date': 'date', 'service-start-date': 'date', 'billable-period-start': 'date', characteristic: 'token', 'characteristic-value-reference': 'reference',
   'clinical-status': 'token', 'onset-date': 'date', 'recorded-date': 'date', authoredon: 'date', authored: 'date', 'target-date': 'date', 'lifecycle-status': 'token', period: 'date', address: 'string', practitioner: 'reference', specialty: 'token',
+  'address-city': 'string', 'address-state': 'string', 'address-postalcode': 'string',
 };
 
 type Interaction = 'read' | 'search-type' | 'create' | 'update' | 'delete';

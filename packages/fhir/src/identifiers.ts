@@ -1,6 +1,8 @@
 /** Code systems and identifier systems used by Tandem's FHIR resources. */
 export const SYSTEM = {
   memberId: 'https://tandem.health/fhir/member-id',
+  /** Tandem's own id of an organization, for one without an NPI (a payer). */
+  organizationId: 'https://tandem.health/fhir/organization-id',
   npi: 'http://hl7.org/fhir/sid/us-npi',
   tin: 'urn:oid:2.16.840.1.113883.4.4',
   icd10cm: 'http://hl7.org/fhir/sid/icd-10-cm',

@@ -16,3 +16,5 @@ export * from './us-core-clinical.ts';
 export * from './us-core-dispense.ts';
 export * from './us-core-provenance.ts';
 export * from './pdex-prior-auth.ts';
+export * from './us-core-directory.ts';
+export * from './group-search.ts';

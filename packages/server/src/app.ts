@@ -23,6 +23,7 @@ import { createAuthorizationServer } from './auth/smart/authorization-server.ts'
 import { smartRoutes } from './routes/smart-routes.ts';
 import { patientEverythingRoutes } from './routes/fhir/patient-everything-routes.ts';
 import { clinicalRoutes } from './routes/fhir/clinical-routes.ts';
+import { directoryRoutes } from './routes/fhir/directory-routes.ts';
 import { bulkExportRoutes } from './routes/fhir/bulk-export-routes.ts';
 import { memberMatchRoutes } from './routes/fhir/member-match-routes.ts';
 import { providerAccessRoutes } from './routes/fhir/provider-access-routes.ts';
@@ -100,6 +101,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   smartRoutes(app, deps, smart);
   patientEverythingRoutes(app, deps);
   clinicalRoutes(app, deps);
+  directoryRoutes(app, deps);
   bulkExportRoutes(app, deps);
   memberMatchRoutes(app, deps);
   providerAccessRoutes(app, deps);

@@ -4,7 +4,7 @@
  * request's AccessContext, which the repositories enforce.
  */
 import { TandemError, type AccessContext } from '@tandem/core';
-import { US_CORE_CLINICAL_TYPES } from '@tandem/fhir';
+import { US_CORE_CLINICAL_TYPES, US_CORE_DIRECTORY_TYPES } from '@tandem/fhir';
 import type { FastifyRequest } from 'fastify';
 import { accessContextOf, memberSessionContext, type TokenService } from '../auth/tokens.ts';
 
@@ -17,12 +17,14 @@ declare module 'fastify' {
 /**
  * The routes that enforce SMART scopes (`requireScope`) and a patient-context token's member
  * (the repositories filter on `AccessContext.patientKey`): searches and reads of the Patient
- * Access resources (CARIN Blue Button, PDex prior authorizations, US Core clinical), $everything, $docref,
+ * Access resources (CARIN Blue Button, PDex prior authorizations, US Core clinical; the US Core
+ * directory types, which name no member), $everything, $docref,
  * the bulk export, $member-match, $provider-member-match and the provider's ATR operations. Opt-in, so a new route is
  * closed to SMART tokens until it is written for them.
  */
 export const SMART_ROUTES: ReadonlySet<string> = new Set([
   ...['Patient', 'Coverage', 'ExplanationOfBenefit', 'Group', ...US_CORE_CLINICAL_TYPES].flatMap((t) => [`GET /fhir/${t}`, `GET /fhir/${t}/:id`]),
+  ...US_CORE_DIRECTORY_TYPES.flatMap((t) => [`GET /fhir/${t}`, `GET /fhir/${t}/:id`]),
   'GET /fhir/Patient/:id/$everything',
   'GET /fhir/DocumentReference/$docref', 'POST /fhir/DocumentReference/$docref',
   'GET /fhir/Group/:id/$davinci-data-export', 'GET /fhir/Group/:id/$export', 'GET /fhir/$export',

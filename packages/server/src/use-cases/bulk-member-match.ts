@@ -85,7 +85,7 @@ async function respondingPayer(db: Db, requesterOrgId: string, memberPayer: stri
 }
 
 function orgIdentifier(o: { id: string; npi: string | null }) {
-  return o.npi ? { system: SYSTEM.npi, value: o.npi } : { system: 'https://tandem.health/fhir/organization-id', value: o.id };
+  return o.npi ? { system: SYSTEM.npi, value: o.npi } : { system: SYSTEM.organizationId, value: o.id };
 }
 
 /**

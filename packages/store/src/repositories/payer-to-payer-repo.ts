@@ -37,23 +37,29 @@ export async function matchGroupsOfJob(db: Db, jobId: string) {
 }
 
 /**
- * Match Groups the requesting payer may see (PDex §pdex-161: only the Groups of its own
- * requests); anyone else sees none, the same as a missing one. Reading one is audited with
- * the matched members it names.
+ * The match Groups the requesting payer may see (PDex §pdex-161: only the Groups of its own
+ * requests; anyone else sees none, the same as a missing one), oldest first, without their
+ * members and contained resources: what a search filters on. No member is named, so no audit.
  */
-export async function searchMatchGroups(db: Db, ctx: AccessContext, f: { id?: string | undefined; category?: string | undefined; identifier?: { system?: string | undefined; value: string } | undefined; limit: number; offset: number }) {
-  if (ctx.orgKind !== 'payer' || ctx.patientKey !== undefined) return { total: 0, rows: [] };
-  let q = db.selectFrom('member_match_group').where('requester_org_id', '=', ctx.orgId);
-  if (f.id) q = q.where('id', '=', f.id);
-  if (f.category) q = q.where('category', '=', f.category as MatchCategory);
-  if (f.identifier) q = q.where(sql<boolean>`resource->'identifier' @> ${JSON.stringify([{ value: f.identifier.value, ...(f.identifier.system ? { system: f.identifier.system } : {}) }])}::jsonb`);
-  const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
-  const rows = await q.selectAll().orderBy('created_at').orderBy('id').limit(f.limit).offset(f.offset).execute();
+export async function matchGroupHeads(db: Db, ctx: AccessContext): Promise<Array<{ id: string; head: Record<string, unknown> }>> {
+  if (ctx.orgKind !== 'payer' || ctx.patientKey !== undefined) return [];
+  const rows = await db.selectFrom('member_match_group').select(['id', sql<Record<string, unknown>>`resource - 'contained' - 'member'`.as('head')])
+    .where('requester_org_id', '=', ctx.orgId).orderBy('created_at').orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, head: typeof r.head === 'string' ? (JSON.parse(r.head) as Record<string, unknown>) : r.head }));
+}
+
+/**
+ * Match Groups by id, of the requesting payer only (as `matchGroupHeads`), in the same order.
+ * Reading them is audited with the matched members they name.
+ */
+export async function searchMatchGroups(db: Db, ctx: AccessContext, f: { ids: readonly string[]; action: 'read' | 'search' }) {
+  if (ctx.orgKind !== 'payer' || ctx.patientKey !== undefined || f.ids.length === 0) return { rows: [] };
+  const rows = await db.selectFrom('member_match_group').selectAll().where('requester_org_id', '=', ctx.orgId).where('id', 'in', [...f.ids]).orderBy('created_at').orderBy('id').execute();
   if (rows.length) {
     const members = await db.selectFrom('member_match_group_member').select('member_key').where('group_id', 'in', rows.map((r) => r.id)).execute();
-    await recordAudit(db, ctx, { action: f.id ? 'read' : 'search', resourceType: 'Group', resourceId: f.id ?? null, memberKeys: members.map((m) => m.member_key), detail: { operation: 'bulk-member-match groups', count: rows.length } });
+    await recordAudit(db, ctx, { action: f.action, resourceType: 'Group', resourceId: f.action === 'read' ? rows[0]!.id : null, memberKeys: members.map((m) => m.member_key), detail: { operation: 'bulk-member-match groups', count: rows.length } });
   }
-  return { total, rows };
+  return { rows };
 }
 
 /** A matched Group the given payer requested, or undefined (a Group of someone else's request does not exist for you). */

@@ -83,6 +83,13 @@ export async function readMatchGroup(db: Db, ctx: AccessContext, id: string, tod
   return { match, members };
 }
 
+/** The match requests of the calling provider, oldest first (ids and dates only: no member is named, so no audit). */
+export async function providerMatchesOf(db: Db, ctx: AccessContext): Promise<Array<{ id: string; created_at: string }>> {
+  if (ctx.orgKind !== 'provider' || ctx.patientKey !== undefined) return [];
+  const rows = await db.selectFrom('provider_match').select(['id', 'created_at']).where('provider_org_id', '=', ctx.orgId).orderBy('created_at').orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, created_at: String(r.created_at) }));
+}
+
 /** Whether a group id names a provider match (rather than a contract's roster). */
 export async function isMatchGroup(db: Db, id: string): Promise<{ providerOrgId: string } | undefined> {
   const r = await db.selectFrom('provider_match').select('provider_org_id').where('id', '=', id).executeTakeFirst();

@@ -11,7 +11,7 @@
  * https://hl7.org/fhir/smart-app-launch/STU2/ · https://hl7.org/fhir/smart-app-launch/STU2/backend-services.html
  */
 import { grantableScopes, type AccessContext } from '@tandem/core';
-import { US_CORE_CLINICAL_TYPES } from '@tandem/fhir';
+import { US_CORE_CLINICAL_TYPES, US_CORE_DIRECTORY_TYPES } from '@tandem/fhir';
 import { ensureSetting, getMemberIdentity, getSetting, getOrganization, type Db } from '@tandem/store';
 import { exportJWK, generateKeyPair } from 'jose';
 import { randomBytes } from 'node:crypto';
@@ -21,7 +21,7 @@ import { loadOidcProvider } from './load-oidc-provider.ts';
 import { databaseAdapter } from './oidc-adapter.ts';
 
 /** Resource types whose scopes the server grants (what /fhir serves to SMART clients). */
-export const SMART_RESOURCE_TYPES = ['Patient', 'Coverage', 'ExplanationOfBenefit', 'Group', ...US_CORE_CLINICAL_TYPES] as const;
+export const SMART_RESOURCE_TYPES = ['Patient', 'Coverage', 'ExplanationOfBenefit', 'Group', ...US_CORE_CLINICAL_TYPES, ...US_CORE_DIRECTORY_TYPES] as const;
 
 /** Scopes a member's app may ask for, and a backend system. */
 const PATIENT_SCOPES = grantableScopes('patient', SMART_RESOURCE_TYPES);

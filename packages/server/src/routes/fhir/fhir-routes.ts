@@ -5,14 +5,14 @@
  * https://hl7.org/fhir/R4/http.html
  */
 import { smartScopeAllows, TandemError, type Member } from '@tandem/core';
-import { attributionGroup, OPT_OUT_GROUP_ID, coverageResource, dateBounds, eobResource, includeTargets, patientResource, searchBundle } from '@tandem/fhir';
-import { searchClaimsWithLines, searchCoverages, searchMatchGroups, searchMembers, searchPriorAuthEobs, searchRosters } from '@tandem/store';
+import { coverageResource, dateBounds, eobResource, GROUP_SEARCH_MODIFIED, GROUP_SEARCH_PARAMS, includeTargets, patientResource, searchBundle } from '@tandem/fhir';
+import { searchClaimsWithLines, searchCoverages, searchMembers, searchPriorAuthEobs } from '@tandem/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoDate, type Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
 import { priorAuthEobOf } from './clinical-rows.ts';
 import { EOB_INCLUDES, eobIncludes, eobInputOf } from './eob-rows.ts';
-import { matchGroupFor, optOutGroupFor } from '../../use-cases/provider-access-groups.ts';
+import { searchGroups } from '../../use-cases/group-search.ts';
 
 const FHIR_JSON = 'application/fhir+json';
 const MAX_COUNT = 200;
@@ -105,42 +105,24 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps) {
   };
 
   // Groups: attribution rosters (Da Vinci ATR), the payer's opt-out list and a provider's
-  // $provider-member-match Groups (read by id), and the Groups a payer's own $bulk-member-match
-  // answered (PDex; ids start with p2p-). A search lists rosters, then Payer-to-Payer match Groups.
+  // $provider-member-match Groups, and the Groups a payer's own $bulk-member-match answered
+  // (PDex; ids start with p2p-): use-cases/group-search.ts.
   const groups = async (request: FastifyRequest, q: Query, id?: string) => {
     const { offset, count } = paging(q);
-    const wantedId = id ?? tokenValue(q['_id']);
-    // The payer's opt-out list and a provider's match Groups are Groups too, read by id.
-    if (wantedId === OPT_OUT_GROUP_ID) return { total: 1, offset, count, resources: [await optOutGroupFor(deps.store.db, access(request))] };
-    // PDex §pdex-157: match Groups are searched by identifier (the requester's) and characteristic
-    // (match | nomatch | consentconstraint); rosters do not carry these, so such a search lists match Groups only.
-    const characteristic = tokenValue(q['characteristic']);
-    const identifier = q['identifier'] === undefined ? undefined : q['identifier'].includes('|') ? { system: q['identifier'].split('|')[0] || undefined, value: q['identifier'].split('|')[1]! } : { value: q['identifier'] };
-    const isMatch = wantedId?.startsWith('p2p-') || characteristic !== undefined || identifier !== undefined;
-    const match = wantedId && !isMatch ? await matchGroupFor(deps.store.db, access(request), wantedId, isoDate(deps.clock())) : undefined;
-    if (match !== undefined) return { total: match ? 1 : 0, offset, count, resources: match ? [match] : [] };
-    const { total: rosterTotal, groups: rows } = isMatch ? { total: 0, groups: [] } : await searchRosters(deps.store.db, access(request), { contractId: wantedId, limit: count, offset });
-    const matches = wantedId !== undefined && !isMatch ? { total: 0, rows: [] } : await searchMatchGroups(deps.store.db, access(request), { id: wantedId, category: characteristic, identifier, limit: Math.max(0, count - rows.length), offset: Math.max(0, offset - rosterTotal) });
-    return {
-      total: rosterTotal + matches.total, offset, count,
-      resources: [...rows.map((g) => attributionGroup({
-        contractId: g.contract.id, contractName: g.contract.name, payerOrgId: g.contract.payer_org_id, providerOrgId: g.contract.provider_org_id,
-        contractFrom: String(g.contract.effective_from).slice(0, 10), contractTo: g.contract.effective_to ? String(g.contract.effective_to).slice(0, 10) : null, run: g.run, members: g.members,
-        confirmation: g.confirmation,
-      })), ...matches.rows.map((m) => m.resource as unknown as ReturnType<typeof attributionGroup>)],
-    };
+    const r = await searchGroups(deps.store.db, access(request), q, { id, offset, count, today: isoDate(deps.clock()), fhirBase: `${request.protocol}://${request.headers.host ?? 'localhost'}/fhir` });
+    return { ...r, offset, count };
   };
 
   const types = {
     Patient: { search: patients, params: ['_id', 'identifier', 'name', 'birthdate', 'gender'] },
     Coverage: { search: coverages, params: ['_id', 'patient', 'beneficiary'] },
     ExplanationOfBenefit: { search: eobs, params: ['_id', 'patient', 'use', 'type', 'identifier', 'service-date', 'service-start-date', 'billable-period-start', '_lastUpdated', '_include'] },
-    Group: { search: groups, params: ['_id', 'identifier', 'characteristic'] },
+    Group: { search: groups, params: [...GROUP_SEARCH_PARAMS, ...GROUP_SEARCH_MODIFIED] },
   } as const;
 
   for (const [type, def] of Object.entries(types)) {
     // The CapabilityStatements declare these parameters from the route's config (http/fhir-route-table.ts).
-    const fhir = { searchParams: def.params.filter((p) => p !== '_include'), ...(type === 'ExplanationOfBenefit' ? { searchInclude: [...EOB_INCLUDES.map((i) => `ExplanationOfBenefit:${i}`), 'ExplanationOfBenefit:*'] } : {}) };
+    const fhir = { searchParams: def.params.filter((p) => p !== '_include' && !p.includes(':')), ...(type === 'ExplanationOfBenefit' ? { searchInclude: [...EOB_INCLUDES.map((i) => `ExplanationOfBenefit:${i}`), 'ExplanationOfBenefit:*'] } : {}) };
     app.get<{ Querystring: Query }>(`/fhir/${type}`, { config: { fhir }, schema: { summary: `Search ${type}` } }, async (request, reply) => {
       requireScope(request, type, 'search');
       checkParams(request.query, def.params);

@@ -239,6 +239,20 @@ describe(`Payer-to-Payer on ${db}: $bulk-member-match, payertopayer export, impo
     expect(byCharacteristic.entry.map((e) => e.resource['id'])).toContain(matchedId);
     expect(((await (await get(`${base}/fhir/Group?identifier=${encodeURIComponent('http://hl7.org/fhir/sid/us-npi|0123456789')}`, newPayer)).json()) as { total: number }).total).toBe(5);
     expect(((await (await get(`${base}/fhir/Group?identifier=9999999999`, newPayer)).json()) as { total: number }).total).toBe(0);
+    // …and by code (every Group: match, nomatch, consentconstraint) and by the requester named in the match characteristic:
+    // a logical reference (the requester's NPI), found by the Organization that has that NPI or by the identifier itself.
+    const count = async (query: string, token = newPayer) => ((await (await get(`${base}/fhir/Group?${query}`, token)).json()) as { total: number }).total;
+    expect(await count('code=match')).toBe(2);
+    expect((await count('code=nomatch')) + (await count('code=consentconstraint'))).toBe(3);
+    expect(await count('code=match,nomatch,consentconstraint')).toBe(5);
+    expect(await count('code=match&code=nomatch')).toBe(0);
+    expect(await count('characteristic-value-reference=Organization/org-new-payer')).toBe(2);
+    expect(await count(`characteristic-value-reference:identifier=${encodeURIComponent('http://hl7.org/fhir/sid/us-npi|0123456789')}`)).toBe(2);
+    expect(await count('characteristic-value-reference=Organization/org-third-payer')).toBe(0);
+    expect(await count('code=match', thirdPayer)).toBe(0);
+    const byRequester = (await (await get(`${base}/fhir/Group?code=match&characteristic-value-reference=Organization/org-new-payer`, newPayer)).json()) as { entry: Array<{ resource: R }> };
+    expect(byRequester.entry.map((e) => e.resource['id'])).toContain(matchedId);
+    expect(byRequester.entry.every((e) => Array.isArray(e.resource['member']))).toBe(true);
     const kick = (token: string, body: unknown = exportBody) => fetch(`${base}/fhir/Group/${matchedId}/$davinci-data-export`, { method: 'POST', headers: { authorization: `Bearer ${token}`, prefer: 'respond-async', 'content-type': 'application/fhir+json' }, body: JSON.stringify(body) });
     expect((await kick(thirdPayer)).status).toBe(404);
     expect((await kick(admin)).status).toBe(404); // not even the old payer's own staff: the Group is the requester's

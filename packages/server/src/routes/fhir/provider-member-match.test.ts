@@ -135,6 +135,34 @@ describe(`PDex $provider-member-match on ${db}`, () => {
     expect((await fetch(`${base}/fhir/Group/${matchId}/$davinci-data-export`, { headers: { authorization: `Bearer ${admin}`, prefer: 'respond-async' } })).status).toBe(404);
   });
 
+  it('finds the provider\'s match Groups by code and characteristic-value-reference (PDex Provider Access), its own only', async () => {
+    type Found = { total: number; entry?: Array<{ resource: Json }> };
+    const search = async (query: string, token = springfield) => {
+      const r = await get(`/fhir/Group${query}`, token);
+      expect(r.status, query).toBe(200);
+      const b = (await r.json()) as Found;
+      return (b.entry ?? []).map((e) => e.resource['id'] as string);
+    };
+    const CS = 'http://hl7.org/fhir/us/davinci-pdex/CodeSystem/PdexMultiMemberMatchResultCS';
+    // Without criteria: the roster of Springfield's contract, then its match Group.
+    expect(await search('')).toEqual(['ct-springfield', matchId]);
+    // Rosters carry no code and no characteristic, so criteria find match Groups only.
+    for (const q of ['?code=match', `?code=${encodeURIComponent(`${CS}|match`)}`, '?code=nomatch,match', `?characteristic-value-reference=Organization/${SPRINGFIELD.id}`,
+      `?characteristic-value-reference=${SPRINGFIELD.id}`, `?characteristic-value-reference:identifier=${encodeURIComponent(`http://hl7.org/fhir/sid/us-npi|${SPRINGFIELD.npi}`)}`,
+      `?code=match&characteristic-value-reference=Organization/${SPRINGFIELD.id}&_id=${matchId}`]) expect(await search(q), q).toEqual([matchId]);
+    for (const q of ['?code=nomatch', '?code=match&code=nomatch', `?code=${encodeURIComponent('http://other.example|match')}`, `?characteristic-value-reference=Organization/${COLUMBUS.id}`,
+      `?characteristic-value-reference=Patient/${ROBERT.key}`, '?code=match&_id=ct-springfield']) expect(await search(q), q).toEqual([]);
+    expect((await (await get(`/fhir/Group?code=match&_count=0`, springfield)).json() as Found).total).toBe(1);
+    // Another provider, and the payer, find none of Springfield's.
+    expect(await search('?code=match', lakeside)).toEqual([]);
+    expect(await search(`?characteristic-value-reference=Organization/${SPRINGFIELD.id}`, admin)).toEqual([]);
+    for (const q of ['?code=', '?code=a|b|c', '?characteristic-value-reference=not%20a%20reference', '?code:text=match', '?characteristic-value-reference.name=x']) {
+      const r = await get(`/fhir/Group${q}`, springfield);
+      expect(r.status, q).toBe(400);
+      expect(((await r.json()) as Json)['resourceType']).toBe('OperationOutcome');
+    }
+  });
+
   it('never matches a near miss, an ambiguous pair or a wrong member id', async () => {
     const nearMiss = bundleOf(0);
     partOf(nearMiss, 'MemberPatient')['birthDate'] = '1965-08-14'; // no member born that day
