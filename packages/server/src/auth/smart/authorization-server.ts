@@ -165,6 +165,8 @@ export async function createAuthorizationServer(db: Db, publicUrl: string): Prom
     return {
       actor: `system:${cc.clientId}`, orgId: org.id, orgKind: org.kind, role: org.kind === 'provider' ? 'clinician' : 'analyst',
       purpose: org.kind === 'provider' ? 'treatment' : 'payment', smartScopes: (cc.scope ?? '').split(' ').filter(Boolean), ...(accessApi ? { accessApi } : {}),
+      // Whose API the system was given: a Payer-to-Payer match answers with that payer's members only.
+      ...(registrar !== undefined ? { registrarOrgId: registrar } : {}),
     };
   }
   const audienceOk = (aud: string | string[] | undefined) => (Array.isArray(aud) ? aud : [aud]).some((a) => a?.replace(/\/$/, '') === fhirBase);

@@ -1,6 +1,6 @@
-import { aClaim, aLine, PAYER, PROVIDER } from '@tandem/core/testing';
+import { aClaim, aLine, BENEFIT, PAYER, PLAN, PROVIDER } from '@tandem/core/testing';
 import { makeNpi, type Member, type Organization } from '@tandem/core';
-import { insertContracts, insertMembers, insertOrganizations, insertUsers } from '@tandem/store';
+import { insertContracts, insertMembers, insertOrganizations, insertPlans, insertUsers } from '@tandem/store';
 import { write837 } from '@tandem/x12';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
@@ -258,5 +258,32 @@ describe(`PDex $provider-member-match on ${db}`, () => {
     const cs = (await (await fetch(`${base}/fhir/metadata`)).json()) as Json;
     const group = cs['rest'][0]['resource'].find((r: Json) => r['type'] === 'Group');
     expect(group['operation']).toContainEqual({ name: 'provider-member-match', definition: 'http://hl7.org/fhir/us/davinci-pdex/OperationDefinition/ProviderMemberMatch' });
+  });
+
+  it("matches only members of the payers the provider is in network with, on a server holding another payer's members", async () => {
+    const store = t.deps.store.db;
+    const OTHER: Organization = { id: 'org-other-plan', kind: 'payer', name: 'Other Health Plan', tin: '990000019', npi: null, providerType: null, payerCode: 'OTHER' };
+    // Dana is a member of the other plan only; Robert is enrolled there too, under the same member id.
+    const DANA: Member = { ...ROBERT, key: 'mem-other-dana', payerOrgId: OTHER.id, memberId: 'OT000002', subscriberKey: 'mem-other-dana', firstName: 'Dana', lastName: 'Scully', dateOfBirth: '1964-02-23', gender: 'F' };
+    const ROBERT_THERE: Member = { ...ROBERT, key: 'mem-other-robert', payerOrgId: OTHER.id, subscriberKey: 'mem-other-robert' };
+    await insertOrganizations(store, [OTHER]);
+    await insertPlans(store, [{ ...PLAN, id: 'plan-other', payerOrgId: OTHER.id }], [{ ...BENEFIT, id: 'bd-other', planId: 'plan-other' }]);
+    await insertMembers(store, [DANA, ROBERT_THERE], [DANA, ROBERT_THERE].map((m) => ({ id: `cov-${m.key}`, memberKey: m.key, subscriberKey: m.key, planId: 'plan-other', effectiveFrom: '2026-01-01', effectiveTo: '2026-12-31' })));
+    const dana = bundleOf(0);
+    Object.assign(partOf(dana, 'MemberPatient'), { name: [{ family: DANA.lastName, given: [DANA.firstName] }], birthDate: DANA.dateOfBirth, gender: 'female' });
+    partOf(dana, 'CoverageToMatch')['subscriberId'] = DANA.memberId;
+
+    // Springfield has no contract with the other plan: Dana is no member to it, and Robert's twin there is no second candidate.
+    const r = await match(springfield, request(bundleOf(0), dana));
+    expect(r.status).toBe(200);
+    expect(refs(groupOf(r.body, 'MatchedMembers'))).toEqual([`Patient/${ROBERT.key}`]);
+    expect(groupOf(r.body, 'NonMatchedMembers')!['member'].map((m: Json) => m['entity']['display'])).toEqual(['Dana Scully: no member matches']);
+    for (const key of [DANA.key, ROBERT_THERE.key]) expect(JSON.stringify(r.body)).not.toContain(key);
+    expect(await store.selectFrom('treatment_relationship').select('member_key').where('member_key', 'in', [DANA.key, ROBERT_THERE.key]).execute()).toEqual([]);
+    expect((await get(`/fhir/Patient/${DANA.key}`, springfield)).status).toBe(404);
+
+    // Once the other plan contracts with Springfield, its member is a candidate like ours.
+    await insertContracts(store, [{ id: 'ct-other-springfield', payerOrgId: OTHER.id, providerOrgId: SPRINGFIELD.id, name: 'Other plan × Springfield 2026', effectiveFrom: '2026-01-01', effectiveTo: null, feeScheduleId: 'fs-riverside' }]);
+    expect(refs(groupOf((await match(springfield, request(dana))).body, 'MatchedMembers'))).toEqual([`Patient/${DANA.key}`]);
   });
 });
