@@ -1,11 +1,9 @@
 import { MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
 import type { Member } from '@tandem/core';
 import { insertAttributionRun, insertMembers } from '@tandem/store';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulkExport, createTestApp, MEMBER_2, PROVIDER_2, type TestApp } from '../../testing/index.ts';
+import { backendToken, bulkExport, createTestApp, MEMBER_2, PROVIDER_2, type TestApp } from '../../testing/index.ts';
 
 const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -34,15 +32,6 @@ describe(`Da Vinci ATR operations on a ${ROSTER_SIZE}-member roster on ${db}`, (
     return { key: `gen-${n}`, payerOrgId: PAYER.id, memberId: `GM${n}`, subscriberKey: `gen-${n}`, relationship: 'self', firstName: `First${n}`, lastName: `Last${n}`, dateOfBirth: '1970-01-01', gender: i % 2 ? 'F' : 'M' };
   });
 
-  async function backendToken(orgId: string): Promise<string> {
-    const { publicKey, privateKey } = await generateKeyPair('ES384');
-    const reg = await fetch(`${base}/api/smart/clients`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'backend', name: `EHR of ${orgId}`, orgId, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k', alg: 'ES384' }] } }) });
-    const { clientId } = (await reg.json()) as { clientId: string };
-    const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'ES384', kid: 'k' }).setIssuer(clientId).setSubject(clientId).setAudience(`${base}/oauth/token`).setJti(randomBytes(8).toString('hex')).setIssuedAt().setExpirationTime('5m').sign(privateKey);
-    const res = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/*.rs', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }) });
-    if (res.status !== 200) throw new Error(await res.text());
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
   const op = async (name: string, token: string, parameter: Json[] = [], group = 'ct-1') => {
     const res = await fetch(`${base}/fhir/Group/${group}/$${name}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' }, body: JSON.stringify({ resourceType: 'Parameters', parameter }) });
     return { status: res.status, body: (await res.json()) as Json };
@@ -57,8 +46,8 @@ describe(`Da Vinci ATR operations on a ${ROSTER_SIZE}-member roster on ${db}`, (
       [MEMBER, MEMBER_2, ...generated].map((m) => ({ memberKey: m.key, orgId: PROVIDER.id, step: 'plurality', explanation: {} })));
     base = (await t.app.listen({ port: 0, host: '127.0.0.1' })).replace('0.0.0.0', '127.0.0.1');
     admin = await t.login('payer.admin');
-    riverside = await backendToken(PROVIDER.id);
-    lakeside = await backendToken(PROVIDER_2.id);
+    riverside = await backendToken(t.app, { registrar: admin, orgId: PROVIDER.id });
+    lakeside = await backendToken(t.app, { registrar: admin, orgId: PROVIDER_2.id });
   }, 120_000);
   afterAll(async () => t?.close());
 

@@ -2,13 +2,11 @@ import { aClaim, aLine, BENEFIT, PAYER, PLAN, PROVIDER } from '@tandem/core/test
 import { makeNpi, type Member, type Organization } from '@tandem/core';
 import { insertContracts, insertMembers, insertOrganizations, insertPlans, insertUsers } from '@tandem/store';
 import { write837 } from '@tandem/x12';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../auth/passwords.ts';
 import { claim837From } from '../../exchange/claim-to-837.ts';
-import { bulkExport, createTestApp, PROVIDER_2, TEST_PASSWORD, type TestApp } from '../../testing/index.ts';
+import { backendToken, bulkExport, createTestApp, PROVIDER_2, TEST_PASSWORD, type TestApp } from '../../testing/index.ts';
 
 const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -47,15 +45,6 @@ describe(`PDex $provider-member-match on ${db}`, () => {
   let lakeside: string;
   let matchId = '';
 
-  async function backendToken(orgId: string): Promise<string> {
-    const { publicKey, privateKey } = await generateKeyPair('ES384');
-    const reg = await fetch(`${base}/api/smart/clients`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'backend', name: `EHR of ${orgId}`, orgId, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k', alg: 'ES384' }] } }) });
-    const { clientId } = (await reg.json()) as { clientId: string };
-    const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'ES384', kid: 'k' }).setIssuer(clientId).setSubject(clientId).setAudience(`${base}/oauth/token`).setJti(randomBytes(8).toString('hex')).setIssuedAt().setExpirationTime('5m').sign(privateKey);
-    const res = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/*.rs', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }) });
-    if (res.status !== 200) throw new Error(await res.text());
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
   const match = async (token: string, body: unknown) => {
     const res = await fetch(`${base}/fhir/Group/$provider-member-match`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' }, body: JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as Json };
@@ -80,9 +69,9 @@ describe(`PDex $provider-member-match on ${db}`, () => {
     const riverside = await t.login('riverside.billing');
     const x12 = write837([claim837From(aClaim({ patientControlNumber: 'PM-1', memberId: ROBERT.memberId, billingNpi: PROVIDER.npi, billingTin: PROVIDER.tin, billingName: PROVIDER.name, lines: [aLine()] }), { payer: PAYER, provider: PROVIDER, member: ROBERT })], { kind: 'professional', senderId: 'S', receiverId: 'TANDEM', interchangeControlNumber: 71, date: new Date('2026-06-01T10:00:00Z') });
     expect((await fetch(`${base}/x12`, { method: 'POST', headers: { authorization: `Bearer ${riverside}`, 'content-type': 'application/edi-x12' }, body: x12 })).headers.get('x-tandem-accepted')).toBe('true');
-    springfield = await backendToken(SPRINGFIELD.id);
-    columbus = await backendToken(COLUMBUS.id);
-    lakeside = await backendToken(PROVIDER_2.id);
+    springfield = await backendToken(t.app, { registrar: admin, orgId: SPRINGFIELD.id });
+    columbus = await backendToken(t.app, { registrar: admin, orgId: COLUMBUS.id });
+    lakeside = await backendToken(t.app, { registrar: admin, orgId: PROVIDER_2.id });
   });
   afterAll(async () => t?.close());
 
