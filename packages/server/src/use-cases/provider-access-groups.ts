@@ -1,12 +1,12 @@
 /**
- * The Provider Access Groups read through `GET /fhir/Group/{id}`: the payer's member opt-out
- * Group (PDex pdex-member-opt-out) and a provider's `$provider-member-match` Group.
+ * The Provider Access Groups of `GET /fhir/Group`: the payer's member opt-out Group (PDex
+ * pdex-member-opt-out, by id) and a provider's `$provider-member-match` Groups (by id, and listed
+ * in the provider's search after its rosters).
  * https://hl7.org/fhir/us/davinci-pdex/StructureDefinition-pdex-member-opt-out.html
  */
 import { TandemError, type AccessContext } from '@tandem/core';
-import { matchResultGroup, memberOptOutGroup } from '@tandem/fhir';
-import { isMatchGroup, providerAccessOptOuts, readMatchGroup, recordAudit, type Db } from '@tandem/store';
-
+import { matchResultGroup, memberOptOutGroup, PROVIDER_MATCH_ID_SYSTEM, SYSTEM } from '@tandem/fhir';
+import { isMatchGroup, providerAccessOptOuts, readMatchGroup, recordAudit, searchProviderMatchGroups, type Db } from '@tandem/store';
 
 /**
  * The payer's opt-out list. Readable by the payer only: the list names members who chose that
@@ -36,4 +36,35 @@ export async function matchGroupFor(db: Db, ctx: AccessContext, id: string, toda
     id, code: 'match', provider: org, date: String(g.match.created_at).slice(0, 10),
     members: g.members.map((m) => ({ reference: `Patient/${m.key}`, period: { start: m.period_start, end: m.period_end } })),
   });
+}
+
+/**
+ * A provider's `$provider-member-match` Groups for its Group search, each as its read by id shows
+ * it today; none for anyone else. The search parameters the Groups carry apply: `characteristic`
+ * (all are `match`) and `identifier` (the Group's id, or the provider's NPI: all of them).
+ */
+export async function providerMatchGroups(
+  db: Db, ctx: AccessContext,
+  f: { id?: string | undefined; characteristic?: string | undefined; identifier?: { system?: string | undefined; value: string } | undefined; limit: number; offset: number; today: string },
+): Promise<{ total: number; resources: Array<ReturnType<typeof matchResultGroup>> }> {
+  const none = { total: 0, resources: [] };
+  if (ctx.orgKind !== 'provider' || ctx.patientKey !== undefined) return none;
+  if (f.characteristic !== undefined && f.characteristic !== 'match') return none;
+  const org = await db.selectFrom('organization').select(['id', 'npi', 'name']).where('id', '=', ctx.orgId).executeTakeFirstOrThrow();
+  let id = f.id;
+  if (f.identifier) {
+    const { system, value } = f.identifier;
+    const byNpi = org.npi !== null && value === org.npi && (system === undefined || system === SYSTEM.npi);
+    if (!byNpi && system !== undefined && system !== PROVIDER_MATCH_ID_SYSTEM) return none;
+    if (!byNpi && id !== undefined && id !== value) return none;
+    if (!byNpi) id = value;
+  }
+  const { total, groups } = await searchProviderMatchGroups(db, ctx, { id, limit: f.limit, offset: f.offset, today: f.today });
+  return {
+    total,
+    resources: groups.map((g) => matchResultGroup({
+      id: g.match.id, code: 'match', provider: org, date: String(g.match.created_at).slice(0, 10),
+      members: g.members.map((m) => ({ reference: `Patient/${m.key}`, period: { start: m.period_start, end: m.period_end } })),
+    })),
+  };
 }

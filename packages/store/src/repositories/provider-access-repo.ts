@@ -83,6 +83,30 @@ export async function readMatchGroup(db: Db, ctx: AccessContext, id: string, tod
   return { match, members };
 }
 
+/**
+ * The match Groups a provider's `$provider-member-match` requests created, oldest first, with the
+ * members each discloses today (matchGroupMembers: in period, not opted out) — what the provider's
+ * `GET /fhir/Group` lists after its rosters. Anyone but the provider that asked gets none. One
+ * audit event names every member the page shows.
+ */
+export async function searchProviderMatchGroups(db: Db, ctx: AccessContext, f: { id?: string | undefined; limit: number; offset: number; today: string }) {
+  if (ctx.orgKind !== 'provider' || ctx.patientKey !== undefined) return { total: 0, groups: [] };
+  let q = db.selectFrom('provider_match').where('provider_org_id', '=', ctx.orgId);
+  if (f.id !== undefined) q = q.where('id', '=', f.id);
+  const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+  const matches = f.limit > 0 ? await q.selectAll().orderBy('created_at').orderBy('id').limit(f.limit).offset(f.offset).execute() : [];
+  const groups = [];
+  for (const match of matches) {
+    const members = await db.selectFrom('treatment_relationship as t').innerJoin('member as m', 'm.key', 't.member_key')
+      .select(['m.key', 'm.member_id', 't.period_start', 't.period_end'])
+      .where('t.member_key', 'in', (eb) => eb.selectFrom(matchGroupMembers(match.id, ctx.orgId, f.today).as('g')).select('g.member_key'))
+      .where('t.match_id', '=', match.id).orderBy('m.key').execute();
+    groups.push({ match, members });
+  }
+  if (groups.length) await recordAudit(db, ctx, { action: 'search', resourceType: 'Group', memberKeys: groups.flatMap((g) => g.members.map((m) => m.key)), detail: { kind: 'provider-match', count: groups.length } });
+  return { total, groups };
+}
+
 /** Whether a group id names a provider match (rather than a contract's roster). */
 export async function isMatchGroup(db: Db, id: string): Promise<{ providerOrgId: string } | undefined> {
   const r = await db.selectFrom('provider_match').select('provider_org_id').where('id', '=', id).executeTakeFirst();

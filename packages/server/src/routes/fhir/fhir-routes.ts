@@ -12,7 +12,7 @@ import { isoDate, type Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
 import { priorAuthEobOf } from './clinical-rows.ts';
 import { EOB_INCLUDES, eobIncludes, eobInputOf } from './eob-rows.ts';
-import { matchGroupFor, optOutGroupFor } from '../../use-cases/provider-access-groups.ts';
+import { matchGroupFor, optOutGroupFor, providerMatchGroups } from '../../use-cases/provider-access-groups.ts';
 
 const FHIR_JSON = 'application/fhir+json';
 const MAX_COUNT = 200;
@@ -104,9 +104,10 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps) {
     };
   };
 
-  // Groups: attribution rosters (Da Vinci ATR), the payer's opt-out list and a provider's
-  // $provider-member-match Groups (read by id), and the Groups a payer's own $bulk-member-match
-  // answered (PDex; ids start with p2p-). A search lists rosters, then Payer-to-Payer match Groups.
+  // Groups: attribution rosters (Da Vinci ATR), the payer's opt-out list (read by id), a provider's
+  // $provider-member-match Groups, and the Groups a payer's own $bulk-member-match answered (PDex;
+  // ids start with p2p-). A search lists rosters, then the caller's own match Groups: a provider's
+  // $provider-member-match Groups, or a payer's Payer-to-Payer Groups.
   const groups = async (request: FastifyRequest, q: Query, id?: string) => {
     const { offset, count } = paging(q);
     const wantedId = id ?? tokenValue(q['_id']);
@@ -120,14 +121,18 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps) {
     const match = wantedId && !isMatch ? await matchGroupFor(deps.store.db, access(request), wantedId, isoDate(deps.clock())) : undefined;
     if (match !== undefined) return { total: match ? 1 : 0, offset, count, resources: match ? [match] : [] };
     const { total: rosterTotal, groups: rows } = isMatch ? { total: 0, groups: [] } : await searchRosters(deps.store.db, access(request), { contractId: wantedId, limit: count, offset });
-    const matches = wantedId !== undefined && !isMatch ? { total: 0, rows: [] } : await searchMatchGroups(deps.store.db, access(request), { id: wantedId, category: characteristic, identifier, limit: Math.max(0, count - rows.length), offset: Math.max(0, offset - rosterTotal) });
+    const ctx = access(request);
+    const page = { limit: Math.max(0, count - rows.length), offset: Math.max(0, offset - rosterTotal) };
+    const matches = wantedId !== undefined && !isMatch ? { total: 0, resources: [] }
+      : ctx.orgKind === 'provider' ? await providerMatchGroups(deps.store.db, ctx, { id: wantedId, characteristic, identifier, ...page, today: isoDate(deps.clock()) })
+      : await searchMatchGroups(deps.store.db, ctx, { id: wantedId, category: characteristic, identifier, ...page }).then((m) => ({ total: m.total, resources: m.rows.map((r) => r.resource as unknown as ReturnType<typeof attributionGroup>) }));
     return {
       total: rosterTotal + matches.total, offset, count,
       resources: [...rows.map((g) => attributionGroup({
         contractId: g.contract.id, contractName: g.contract.name, payerOrgId: g.contract.payer_org_id, providerOrgId: g.contract.provider_org_id,
         contractFrom: String(g.contract.effective_from).slice(0, 10), contractTo: g.contract.effective_to ? String(g.contract.effective_to).slice(0, 10) : null, run: g.run, members: g.members,
         confirmation: g.confirmation,
-      })), ...matches.rows.map((m) => m.resource as unknown as ReturnType<typeof attributionGroup>)],
+      })), ...matches.resources],
     };
   };
 

@@ -124,6 +124,37 @@ describe(`PDex $provider-member-match on ${db}`, () => {
     expect((await fetch(`${base}/fhir/Group/${matchId}/$davinci-data-export`, { headers: { authorization: `Bearer ${admin}`, prefer: 'respond-async' } })).status).toBe(404);
   });
 
+  it("lists the provider's match Groups in its Group search after its rosters, and nobody else's", async () => {
+    const search = async (token: string, query = '') => (await (await get(`/fhir/Group${query}`, token)).json()) as Json;
+    const ids = (b: Json): string[] => (b['entry'] ?? []).map((e: Json) => e['resource']['id'] as string);
+    const mine = await search(springfield);
+    const rosters = ids(mine).filter((id) => !id.startsWith('pm-'));
+    expect(rosters).toEqual(['ct-springfield']);
+    expect(ids(mine)).toEqual([...rosters, matchId]);
+    expect(mine['total']).toBe(2);
+    // Each as its read by id shows it; the provider's staff on the dashboard see the same.
+    const listed = mine['entry'].find((e: Json) => e['resource']['id'] === matchId)['resource'] as Json;
+    expect(listed).toEqual(await (await get(`/fhir/Group/${matchId}`, springfield)).json());
+    expect(refs(listed)).toEqual([`Patient/${ROBERT.key}`]);
+    expect(ids(await search(await t.login('springfield.billing')))).toEqual([...rosters, matchId]);
+    // The search parameters the match Groups carry; paging runs on from the rosters into them.
+    expect(ids(await search(springfield, '?characteristic=match'))).toEqual([matchId]);
+    expect(ids(await search(springfield, '?characteristic=nomatch'))).toEqual([]);
+    expect(ids(await search(springfield, `?identifier=${encodeURIComponent(`https://tandem.health/fhir/provider-match|${matchId}`)}`))).toEqual([matchId]);
+    expect(ids(await search(springfield, `?identifier=${encodeURIComponent(`http://hl7.org/fhir/sid/us-npi|${SPRINGFIELD.npi!}`)}`))).toEqual([matchId]);
+    expect(ids(await search(springfield, '?identifier=pm-0000'))).toEqual([]);
+    expect(ids(await search(springfield, `?_id=${matchId}&characteristic=match`))).toEqual([matchId]);
+    expect(ids(await search(springfield, '?_id=p2p-match-0000'))).toEqual([]);
+    const second = await search(springfield, '?_count=1&_offset=1');
+    expect([ids(second), second['total']]).toEqual([[matchId], 2]);
+    // Another provider (backend or dashboard) and the payer list their own Groups, never this one.
+    for (const token of [lakeside, columbus, await t.login('riverside.billing'), admin]) expect(ids(await search(token))).not.toContain(matchId);
+    expect(ids(await search(admin))).toEqual(['ct-1', 'ct-2', 'ct-columbus', 'ct-springfield']);
+    // Listing discloses the members shown: audited with them.
+    const audit = await t.deps.store.db.selectFrom('audit_event').select(['member_keys', 'detail', 'org_id']).where('resource_type', '=', 'Group').where('action', '=', 'search').orderBy('id', 'desc').execute();
+    expect(audit.find((a) => a.detail?.['kind'] === 'provider-match')).toMatchObject({ org_id: SPRINGFIELD.id, member_keys: [ROBERT.key] });
+  });
+
   it('never matches a near miss, an ambiguous pair or a wrong member id', async () => {
     const nearMiss = bundleOf(0);
     partOf(nearMiss, 'MemberPatient')['birthDate'] = '1965-08-14'; // no member born that day
