@@ -1,9 +1,9 @@
 import { MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
 import type { Member } from '@tandem/core';
-import { insertAttributionRun, insertMembers } from '@tandem/store';
+import { insertAttributionRun, insertMembers, insertOrganizations } from '@tandem/store';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendToken, bulkExport, createTestApp, MEMBER_2, PROVIDER_2, type TestApp } from '../../testing/index.ts';
+import { backendSystem, backendToken, bulkExport, createTestApp, MEMBER_2, PROVIDER_2, type TestApp } from '../../testing/index.ts';
 
 const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -190,5 +190,37 @@ describe(`Da Vinci ATR operations on a ${ROSTER_SIZE}-member roster on ${db}`, (
     const g = await roster(riverside);
     expect(statusOf(g)).toBe('open');
     expect(g['extension'].find((e: Json) => e['url'] === 'https://tandem.health/fhir/StructureDefinition/attribution-list-confirmation')['extension']).toContainEqual({ url: 'current', valueBoolean: false });
+  });
+
+  it("lets the payer's own system change the list with system/Group.u (or v1 write); not a read-only token, a provider's or another plan's system", async () => {
+    const who = generated[1]!.key;
+    const member = [{ name: 'patientReference', valueReference: { reference: `Patient/${who}` } }, { name: 'reason', valueString: 'PCP change from the payer system' }];
+    const payerSystem = await backendSystem(t.app, { registrar: admin, orgId: PAYER.id, scope: 'system/Group.rs system/Group.u' });
+    const removed = await op('member-remove', payerSystem.token, member);
+    expect(removed.status, JSON.stringify(removed.body)).toBe(200);
+    expect(keysOf(removed.body)).not.toContain(who);
+    const v1 = await backendSystem(t.app, { registrar: admin, orgId: PAYER.id, scope: 'system/Group.write' });
+    const added = await op('member-add', v1.token, [member[0]!]);
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    expect(keysOf(added.body)).toContain(who);
+    // Recorded and audited as the system that made them.
+    const changes = await t.deps.store.db.selectFrom('roster_change').select(['action', 'actor']).where('member_key', '=', who).orderBy('id').execute();
+    expect(changes).toEqual([{ action: 'remove', actor: `system:${payerSystem.clientId}` }, { action: 'add', actor: `system:${v1.clientId}` }]);
+    const audit = await t.deps.store.db.selectFrom('audit_event').select(['actor', 'member_keys']).where('action', '=', 'update').where('resource_id', '=', 'ct-1').where('actor', 'in', [`system:${payerSystem.clientId}`, `system:${v1.clientId}`]).orderBy('id').execute();
+    expect(audit).toEqual([{ actor: `system:${payerSystem.clientId}`, member_keys: [who] }, { actor: `system:${v1.clientId}`, member_keys: [who] }]);
+
+    // Without an update scope the payer's system is refused, naming the scope.
+    const readOnly = await backendToken(t.app, { registrar: admin, orgId: PAYER.id, scope: 'system/Group.rs' });
+    const refused = await op('member-remove', readOnly, member);
+    expect(refused.status).toBe(403);
+    expect(refused.body['issue'][0]['diagnostics']).toContain('system/Group.u');
+    // A provider's system and another plan's system are never granted it, even when they ask.
+    await insertOrganizations(t.deps.store.db, [{ id: 'org-new-payer', kind: 'payer', name: 'New Health Plan', tin: '990000009', npi: null, providerType: null, payerCode: 'NEWHP' }]);
+    for (const orgId of [PROVIDER.id, 'org-new-payer']) {
+      const token = await backendToken(t.app, { registrar: admin, orgId, scope: 'system/Group.rs system/Group.u system/Group.write' });
+      const r = await op('member-remove', token, member);
+      expect([orgId, r.status, r.body['issue'][0]['diagnostics']]).toEqual([orgId, 403, expect.stringContaining('system/Group.u')]);
+    }
+    expect(keysOf(await roster(riverside))).toContain(who);
   });
 });
