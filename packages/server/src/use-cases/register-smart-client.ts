@@ -67,5 +67,5 @@ export async function registerSmartClient(db: Db, smart: SmartServer, ctx: Acces
   await insertSmartClient(db, { clientId, kind: input.kind, name, orgId, registeredBy: ctx.actor, metadata });
   await recordAudit(db, ctx, { action: 'create', resourceType: 'SmartClient', resourceId: clientId, detail: { kind: input.kind, orgId } });
   // The scopes a client may be granted follow from its kind (authorization-server.ts getResourceServerInfo).
-  return { clientId, kind: input.kind, name, orgId, scope: (input.kind === 'member-app' ? MEMBER_APP_SCOPES : backendScopes(metadata)).join(' ') };
+  return { clientId, kind: input.kind, name, orgId, scope: (input.kind === 'member-app' ? MEMBER_APP_SCOPES : backendScopes(metadata['tandem_org_id'], metadata['tandem_registrar_org_id'])).join(' ') };
 }

@@ -95,14 +95,13 @@ export async function searchProviderMatchGroups(db: Db, ctx: AccessContext, f: {
   if (f.id !== undefined) q = q.where('id', '=', f.id);
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
   const matches = f.limit > 0 ? await q.selectAll().orderBy('created_at').orderBy('id').limit(f.limit).offset(f.offset).execute() : [];
-  const groups = [];
-  for (const match of matches) {
-    const members = await db.selectFrom('treatment_relationship as t').innerJoin('member as m', 'm.key', 't.member_key')
-      .select(['m.key', 'm.member_id', 't.period_start', 't.period_end'])
-      .where('t.member_key', 'in', (eb) => eb.selectFrom(matchGroupMembers(match.id, ctx.orgId, f.today).as('g')).select('g.member_key'))
-      .where('t.match_id', '=', match.id).orderBy('m.key').execute();
-    groups.push({ match, members });
-  }
+  const membersOf = (matchId: string) => db.selectFrom('treatment_relationship as t').innerJoin('member as m', 'm.key', 't.member_key')
+    .select(['m.key', 'm.member_id', 't.period_start', 't.period_end'])
+    .where('t.member_key', 'in', (eb) => eb.selectFrom(matchGroupMembers(matchId, ctx.orgId, f.today).as('g')).select('g.member_key'))
+    .where('t.match_id', '=', matchId).orderBy('m.key').execute();
+  const groups: Array<{ match: (typeof matches)[number]; members: Awaited<ReturnType<typeof membersOf>> }> = [];
+  // One match at a time: a page holds at most 200, and each is one indexed query.
+  for (const match of matches) groups.push({ match, members: await membersOf(match.id) });
   if (groups.length) await recordAudit(db, ctx, { action: 'search', resourceType: 'Group', memberKeys: groups.flatMap((g) => g.members.map((m) => m.key)), detail: { kind: 'provider-match', count: groups.length } });
   return { total, groups };
 }

@@ -35,9 +35,13 @@ export const BACKEND_SCOPES = grantableScopes('system', SMART_RESOURCE_TYPES);
  */
 export const PAYER_SYSTEM_SCOPES = ['system/Group.u', 'system/Group.rus', 'system/Group.write'];
 
-/** The scopes a backend client may be granted: the payer's own system (registrar = its organization) adds PAYER_SYSTEM_SCOPES. */
-export function backendScopes(client: { tandem_org_id?: unknown; tandem_registrar_org_id?: unknown }): string[] {
-  const own = typeof client.tandem_org_id === 'string' && client.tandem_org_id === client.tandem_registrar_org_id;
+/**
+ * The scopes a backend client may be granted, from its metadata (`tandem_org_id`,
+ * `tandem_registrar_org_id`): a system its organization registered for itself — only payers
+ * register — is the payer's own and adds PAYER_SYSTEM_SCOPES.
+ */
+export function backendScopes(orgId: unknown, registrarOrgId: unknown): string[] {
+  const own = typeof orgId === 'string' && orgId === registrarOrgId;
   return own ? [...BACKEND_SCOPES, ...PAYER_SYSTEM_SCOPES] : BACKEND_SCOPES;
 }
 
@@ -102,7 +106,7 @@ export async function createAuthorizationServer(db: Db, publicUrl: string): Prom
         // A member's app may be granted patient/ scopes only, a backend system system/ scopes only.
         getResourceServerInfo: (_ctx, indicator, client) => {
           if (indicator.replace(/\/$/, '') !== fhirBase) throw new errors.InvalidTarget(`the only resource is ${fhirBase}`);
-          const scope = client['tandem_kind'] === 'backend' ? backendScopes(client as { tandem_org_id?: unknown; tandem_registrar_org_id?: unknown }) : client['tandem_kind'] === 'member-app' ? PATIENT_SCOPES : [];
+          const scope = client['tandem_kind'] === 'backend' ? backendScopes(client['tandem_org_id'], client['tandem_registrar_org_id']) : client['tandem_kind'] === 'member-app' ? PATIENT_SCOPES : [];
           return { scope: scope.join(' '), audience: fhirBase, accessTokenTTL: 3600, accessTokenFormat: 'opaque' };
         },
       },
