@@ -11,6 +11,8 @@ const PDEX = 'http://hl7.org/fhir/us/davinci-pdex';
 const RESULT_CS = `${PDEX}/CodeSystem/PdexMultiMemberMatchResultCS`;
 const RESULT_DISPLAY = { match: 'Matched', nomatch: 'Not Matched', consentconstraint: 'Consent Constraint' } as const;
 export type MatchResultCode = keyof typeof RESULT_DISPLAY;
+/** The identifier system of a `$provider-member-match` Group's id (its other identifier is the provider's NPI). */
+export const PROVIDER_MATCH_ID_SYSTEM = 'https://tandem.health/fhir/provider-match';
 
 export interface MatchGroupInput {
   readonly id: string;
@@ -29,7 +31,7 @@ export function matchResultGroup(g: MatchGroupInput): Group {
   return {
     resourceType: 'Group', id: g.id,
     ...(g.code === 'consentconstraint' ? { meta: { profile: [`${PDEX}/StructureDefinition/pdex-member-opt-out`] } } : {}),
-    identifier: [{ system: 'https://tandem.health/fhir/provider-match', value: g.id }, ...(g.provider.npi ? [{ system: SYSTEM.npi, value: g.provider.npi }] : [])],
+    identifier: [{ system: PROVIDER_MATCH_ID_SYSTEM, value: g.id }, ...(g.provider.npi ? [{ system: SYSTEM.npi, value: g.provider.npi }] : [])],
     active: true, type: 'person', actual: true, code: { coding },
     characteristic: [{
       code: { coding }, exclude: false, period: { start: g.date },

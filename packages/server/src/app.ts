@@ -8,6 +8,7 @@ import fastifySwagger from '@fastify/swagger';
 import { TandemError } from '@tandem/core';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
+import { createSignInLimiter } from './auth/sign-in-limiter.ts';
 import { createTokenService, type TokenService } from './auth/tokens.ts';
 import type { Deps } from './deps.ts';
 import { makeAuthenticate } from './http/authenticate.ts';
@@ -51,6 +52,8 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   const tokens = await createTokenService(deps.store.db);
   const smart = await createAuthorizationServer(deps.store.db, opts.publicUrl ?? process.env.TANDEM_PUBLIC_URL ?? 'http://localhost:8080');
   const authenticate = makeAuthenticate(tokens, smart.verifyAccessToken);
+  // Failed password sign-ins, counted across the staff, member and consent-screen sign-ins of this process.
+  const signIns = createSignInLimiter(deps.clock);
   app.decorateRequest('access', null);
   // Secure by default: every route needs a bearer token unless it opts out with config.public.
   app.addHook('onRequest', async (request) => {
@@ -89,7 +92,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
 
   // Before any /fhir route: the CapabilityStatements are built from this table.
   const fhirRouteTable = collectFhirRoutes(app);
-  authRoutes(app, deps, tokens);
+  authRoutes(app, deps, tokens, signIns);
   claimsRoutes(app, deps);
   x12Routes(app, deps);
   remittanceRoutes(app, deps);
@@ -98,14 +101,14 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   qualityRoutes(app, deps);
   fhirRoutes(app, deps);
   capabilityRoutes(app, deps, VERSION, fhirRouteTable);
-  smartRoutes(app, deps, smart);
+  smartRoutes(app, deps, smart, signIns);
   patientEverythingRoutes(app, deps);
   clinicalRoutes(app, deps);
   directoryRoutes(app, deps);
   bulkExportRoutes(app, deps);
   memberMatchRoutes(app, deps);
   providerAccessRoutes(app, deps);
-  memberSelfServiceRoutes(app, deps, tokens);
+  memberSelfServiceRoutes(app, deps, tokens, signIns);
 
   const webDir = opts.webDir;
   if (webDir && existsSync(webDir)) {

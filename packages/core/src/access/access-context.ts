@@ -36,6 +36,23 @@ export interface AccessContext {
   readonly memberSession?: boolean;
   /** The access API the request came through, when it is one (set at the edge, see ACCESS_APIS). */
   readonly accessApi?: AccessApi;
+  /**
+   * Set for a SMART backend system's token: the payer organization whose administrator
+   * registered the system — the payer whose API the system was given. Another plan's system
+   * acts for its own organization (`orgId`) but asks this payer (see answeringPayer).
+   */
+  readonly registrarOrgId?: string;
+}
+
+/**
+ * The payer whose members answer a Payer-to-Payer match ($member-match, $bulk-member-match): the
+ * payer that registered the calling system, else the caller's own organization (a staff token
+ * names no other payer). A server holding several payers' members must never answer for a payer
+ * the request was not addressed to.
+ * https://hl7.org/fhir/us/davinci-pdex/STU2.1/payertopayerexchange.html (42 CFR 422.121(c))
+ */
+export function answeringPayer(ctx: AccessContext): string {
+  return ctx.registrarOrgId ?? ctx.orgId;
 }
 
 /** What an audit record names as the purpose of a disclosure: the access API, or else the purpose of use. */

@@ -12,6 +12,8 @@ export interface SmartScope {
   readonly type: string;
   readonly read: boolean;
   readonly search: boolean;
+  /** v2 `u`, v1 `write` or `*`: changing a resource (the ATR `$member-add`/`$member-remove` on Group). */
+  readonly update: boolean;
 }
 
 const SCOPE = /^(patient|user|system)\/(\*|[A-Z][A-Za-z]+)\.(\*|read|write|c?r?u?d?s?)(\?.*)?$/;
@@ -21,16 +23,19 @@ export function parseSmartScope(s: string): SmartScope | undefined {
   const m = SCOPE.exec(s);
   if (!m || m[3] === '') return undefined;
   const perms = m[3]!;
-  const read = perms === '*' || perms === 'read' || perms.includes('r');
-  const search = perms === '*' || perms === 'read' || perms.includes('s');
-  return { context: m[1] as SmartContext, type: m[2]!, read, search };
+  // v1 words first: `write` spells an r but grants no read, and `read` no update.
+  const v1 = perms === '*' || perms === 'read' || perms === 'write';
+  const read = v1 ? perms !== 'write' : perms.includes('r');
+  const search = v1 ? perms !== 'write' : perms.includes('s');
+  const update = v1 ? perms !== 'read' : perms.includes('u');
+  return { context: m[1] as SmartContext, type: m[2]!, read, search, update };
 }
 
-/** Whether granted scopes allow reading (or searching) a resource type. */
-export function smartScopeAllows(scopes: readonly string[], type: string, interaction: 'read' | 'search'): boolean {
+/** Whether granted scopes allow reading, searching or updating a resource type. */
+export function smartScopeAllows(scopes: readonly string[], type: string, interaction: 'read' | 'search' | 'update'): boolean {
   return scopes.some((s) => {
     const p = parseSmartScope(s);
-    return p !== undefined && (p.type === '*' || p.type === type) && (interaction === 'read' ? p.read : p.search);
+    return p !== undefined && (p.type === '*' || p.type === type) && p[interaction];
   });
 }
 

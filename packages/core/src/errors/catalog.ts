@@ -11,6 +11,7 @@ export const ERRORS = {
   UNSUPPORTED_MEDIA: { status: 415, issue: 'not-supported', message: 'Unsupported content type: %s' },
   X12_REJECTED: { status: 400, issue: 'invalid', message: 'X12 interchange rejected: %s' },
   CONFLICT: { status: 409, issue: 'conflict', message: 'Conflict: %s' },
+  TOO_MANY_REQUESTS: { status: 429, issue: 'throttled', message: 'Too many requests: %s' },
   DATABASE_BUSY: { status: 503, issue: 'transient', message: '%s' },
   INTERNAL: { status: 500, issue: 'exception', message: 'Internal error: %s' },
 } as const;

@@ -19,7 +19,7 @@ declare module 'fastify' {
  * (the repositories filter on `AccessContext.patientKey`): searches and reads of the Patient
  * Access resources (CARIN Blue Button, PDex prior authorizations, US Core clinical; the US Core
  * directory types, which name no member), $everything, $docref,
- * the bulk export, $member-match, $provider-member-match and the provider's ATR operations. Opt-in, so a new route is
+ * the bulk export, $member-match, $provider-member-match and the ATR operations. Opt-in, so a new route is
  * closed to SMART tokens until it is written for them.
  */
 export const SMART_ROUTES: ReadonlySet<string> = new Set([
@@ -31,9 +31,10 @@ export const SMART_ROUTES: ReadonlySet<string> = new Set([
   'GET /fhir/bulk-status/:id', 'DELETE /fhir/bulk-status/:id', 'GET /fhir/bulk-files/:id/:file',
   'POST /fhir/Patient/$member-match',
   // Provider systems (backend tokens): attestation matching and the provider's ATR operations.
-  // $member-add / $member-remove are the payer's and take dashboard tokens only.
   'POST /fhir/Group/$provider-member-match',
   'POST /fhir/Group/:id/$attribution-status', 'GET /fhir/Group/:id/$attribution-status', 'POST /fhir/Group/:id/$confirm-attribution-list',
+  // The payer's own systems: ATR changes to its lists, with system/Group.u (only such systems are granted it).
+  'POST /fhir/Group/:id/$member-add', 'POST /fhir/Group/:id/$member-remove',
   // Payer-to-Payer (PDex bulk): the match and the export of its matched Group by POST.
   'POST /fhir/Group/$bulk-member-match', 'POST /fhir/Group/:id/$davinci-data-export',
 ]);

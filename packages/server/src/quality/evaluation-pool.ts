@@ -17,7 +17,7 @@
 import { measureBundle, measureVersions, type Db } from '@tandem/store';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { PatientMeasureResult } from './evaluate-measure.ts';
+import type { evaluateMeasure as EvaluateMeasure, PatientMeasureResult } from './evaluate-measure.ts';
 import type { FhirBundle } from './measure-package.ts';
 
 export interface EvaluationPool {
@@ -42,7 +42,7 @@ export function defaultThreads(): number {
  * The loaded measures, with the pool brought up to date: a bundle is read from the database only
  * when the pool does not hold its current version (a one-member re-evaluation reads none).
  */
-type InProcessEngine = { evaluateMeasure: typeof import('./evaluate-measure.ts').evaluateMeasure; clearElmInfoCache: () => void };
+type InProcessEngine = { evaluateMeasure: typeof EvaluateMeasure; clearElmInfoCache: () => void };
 
 async function loadInProcessEngine(): Promise<InProcessEngine> {
   const [{ evaluateMeasure }, { clearElmInfoCache }] = await Promise.all([import('./evaluate-measure.ts'), import('fqm-execution/build/helpers/elm/ELMInfoCache.js')]);

@@ -2,24 +2,31 @@ import { TandemError, ROLES, type Role } from '@tandem/core';
 import { findUserByUsername, getMemberIdentity, getOrganization, recordAudit } from '@tandem/store';
 import type { FastifyInstance } from 'fastify';
 import { verifyPassword } from '../auth/passwords.ts';
+import { assertMaySignIn, type SignInLimiter } from '../auth/sign-in-limiter.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Deps } from '../deps.ts';
 import { access } from '../http/authenticate.ts';
 
-export function authRoutes(app: FastifyInstance, deps: Deps, tokens: TokenService) {
+export function authRoutes(app: FastifyInstance, deps: Deps, tokens: TokenService, signIns: SignInLimiter) {
   app.post<{ Body: { username: string; password: string } }>(
     '/auth/login',
     {
       config: { public: true },
       schema: {
-        summary: 'Sign in with a username and password; returns a bearer token',
+        summary: 'Sign in with a username and password; returns a bearer token (429 with Retry-After after too many failures: see README, Security)',
         body: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string', minLength: 1, maxLength: 200 }, password: { type: 'string', minLength: 1, maxLength: 200 } } },
       },
     },
-    async (request) => {
-      const u = await findUserByUsername(deps.store.db, request.body.username);
+    async (request, reply) => {
+      const { username } = request.body;
+      assertMaySignIn(signIns, reply, 'staff', username, request.ip);
+      const u = await findUserByUsername(deps.store.db, username);
       // Same answer for unknown user and wrong password: no account enumeration.
-      if (!u || !(await verifyPassword(request.body.password, u.password_hash))) throw new TandemError('UNAUTHENTICATED', 'unknown username or wrong password');
+      if (!u || !(await verifyPassword(request.body.password, u.password_hash))) {
+        signIns.failed('staff', username, request.ip);
+        throw new TandemError('UNAUTHENTICATED', 'unknown username or wrong password');
+      }
+      signIns.succeeded('staff', username, request.ip);
       const role: Role = ROLES.includes(u.role as Role) ? (u.role as Role) : 'analyst';
       const token = await tokens.sign({ sub: u.username, orgId: u.org_id, orgKind: u.org_kind, role });
       await recordAudit(deps.store.db, { actor: u.username, orgId: u.org_id, orgKind: u.org_kind, role, purpose: 'operations' }, { action: 'login', resourceType: 'Session' });

@@ -13,6 +13,7 @@ import { TandemError, type AccessContext } from '@tandem/core';
 import { findMemberLogin, getAccessChoices, getMemberIdentity, getOrganization, listMemberGrants, memberDisclosures, recordAudit, revokeOidcGrant, setAccessChoices } from '@tandem/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { verifyPassword } from '../auth/passwords.ts';
+import { assertMaySignIn, type SignInLimiter } from '../auth/sign-in-limiter.ts';
 import { memberSessionContext, type TokenService } from '../auth/tokens.ts';
 import type { Deps } from '../deps.ts';
 import { access } from '../http/authenticate.ts';
@@ -24,7 +25,7 @@ function memberOf(request: FastifyRequest): AccessContext & { patientKey: string
   return ctx as AccessContext & { patientKey: string };
 }
 
-export function memberSelfServiceRoutes(app: FastifyInstance, deps: Deps, tokens: TokenService) {
+export function memberSelfServiceRoutes(app: FastifyInstance, deps: Deps, tokens: TokenService, signIns: SignInLimiter) {
   const db = deps.store.db;
 
   app.post<{ Body: { username: string; password: string } }>(
@@ -36,10 +37,17 @@ export function memberSelfServiceRoutes(app: FastifyInstance, deps: Deps, tokens
         body: { type: 'object', required: ['username', 'password'], additionalProperties: false, properties: { username: { type: 'string', minLength: 1, maxLength: 200 }, password: { type: 'string', minLength: 1, maxLength: 200 } } },
       },
     },
-    async (request) => {
-      const login = await findMemberLogin(db, request.body.username);
+    async (request, reply) => {
+      const { username } = request.body;
+      // Counted with the consent screen's sign-in: the same credentials (routes/smart-routes.ts).
+      assertMaySignIn(signIns, reply, 'member', username, request.ip);
+      const login = await findMemberLogin(db, username);
       // Same answer for an unknown username and a wrong password: no account enumeration.
-      if (!login || !(await verifyPassword(request.body.password, login.password_hash))) throw new TandemError('UNAUTHENTICATED', 'unknown username or wrong password');
+      if (!login || !(await verifyPassword(request.body.password, login.password_hash))) {
+        signIns.failed('member', username, request.ip);
+        throw new TandemError('UNAUTHENTICATED', 'unknown username or wrong password');
+      }
+      signIns.succeeded('member', username, request.ip);
       const subject = { memberKey: login.member_key, payerOrgId: login.payer_org_id, username: login.username };
       await recordAudit(db, memberSessionContext(subject), { action: 'login', resourceType: 'Session', memberKeys: [login.member_key], detail: { channel: 'member-dashboard' } });
       const org = await getOrganization(db, login.payer_org_id);

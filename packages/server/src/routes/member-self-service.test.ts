@@ -7,12 +7,10 @@
 import { aClaim, aLine, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
 import { insertOrganizations } from '@tandem/store';
 import { write837 } from '@tandem/x12';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claim837From } from '../exchange/claim-to-837.ts';
-import { createTestApp, launchMemberApp, MEMBER_2, type TestApp } from '../testing/index.ts';
+import { backendSystem, createTestApp, launchMemberApp, MEMBER_2, type TestApp } from '../testing/index.ts';
 
 const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const REDIRECT = 'http://app.example/callback';
@@ -25,6 +23,7 @@ describe(`Member self-service on ${db}`, () => {
   let admin: string;
   let riverside: string;
   let newPlan: string;
+  let newPlanActor: string;
   let appToken: string;
   let ada: string;
   let grace: string;
@@ -47,11 +46,11 @@ describe(`Member self-service on ${db}`, () => {
     const claims = [MEMBER, MEMBER, MEMBER_2].map((m, i) => claim837From(aClaim({ patientControlNumber: `SELF-${i}`, memberId: m.memberId, lines: [aLine({ serviceDateFrom: '2026-02-0' + (i + 1), serviceDateTo: '2026-02-0' + (i + 1) })] }), { payer: PAYER, provider: PROVIDER, member: m }));
     const x12 = write837(claims, { kind: 'professional', senderId: 'RIVERSIDE', receiverId: 'TANDEM', interchangeControlNumber: 57, date: new Date('2026-06-01T10:00:00Z') });
     expect((await t.app.inject({ method: 'POST', url: '/x12', headers: { ...as(riverside), 'content-type': 'application/edi-x12' }, payload: x12 })).headers['x-tandem-accepted']).toBe('true');
-    // The member's next health plan, with a system user of its own.
+    // The member's next health plan, whose system the payer registered for Payer-to-Payer.
     await insertOrganizations(t.deps.store.db, [{ id: 'org-new-payer', kind: 'payer', name: 'New Health Plan', tin: '990000009', npi: null, providerType: null, payerCode: 'NEWHP' }]);
-    const hash = (await t.deps.store.db.selectFrom('app_user').select('password_hash').where('username', '=', 'payer.admin').executeTakeFirstOrThrow()).password_hash;
-    await t.deps.store.db.insertInto('app_user').values({ id: 'u9', username: 'newplan.system', display_name: 'New plan', password_hash: hash, org_id: 'org-new-payer', role: 'analyst' }).execute();
-    newPlan = await t.login('newplan.system');
+    const newPlanSystem = await backendSystem(t.app, { registrar: admin, orgId: 'org-new-payer' });
+    newPlan = newPlanSystem.token;
+    newPlanActor = `system:${newPlanSystem.clientId}`;
     // Sign-ins for both members, an app Ada authorizes, and disclosures of her data to the app and to her provider.
     for (const [memberKey, username] of [[MEMBER.key, 'ada.member'], [MEMBER_2.key, 'grace.member']] as const)
       expect((await t.app.inject({ method: 'POST', url: '/api/smart/member-logins', headers: as(admin), payload: { memberKey, username, password: `${username} password` } })).statusCode).toBe(201);
@@ -123,7 +122,7 @@ describe(`Member self-service on ${db}`, () => {
     expect(purposeOf((e) => e.actor.includes(' via app:') && e.resource_type === 'ExplanationOfBenefit')).toEqual(['patient-access']);
     expect(purposeOf((e) => e.actor === 'riverside.billing' && e.resource_type === 'Patient')).toEqual(['provider-access']);
     expect(purposeOf((e) => e.actor === 'riverside.billing' && e.resource_type === 'Claim')).toEqual(['treatment']);
-    expect(purposeOf((e) => e.actor === 'newplan.system' && e.resource_type === 'Patient')).toEqual(['payer-to-payer']);
+    expect(purposeOf((e) => e.actor === newPlanActor && e.resource_type === 'Patient')).toEqual(['payer-to-payer']);
     expect(purposeOf((e) => e.actor === 'payer.admin' && e.resource_type === 'Patient')).toEqual(['payment']);
 
     const log = (await get('/api/me/disclosures', ada)).json().items as Disclosure[];
@@ -144,15 +143,7 @@ describe(`Member self-service on ${db}`, () => {
   });
 
   it("audits a system's reads as Payer-to-Payer when the payer registered it for another plan, and as its own use otherwise", async () => {
-    const systemToken = async (orgId: string) => {
-      const { publicKey, privateKey } = await generateKeyPair('ES384');
-      const reg = await t.app.inject({ method: 'POST', url: '/api/smart/clients', headers: as(admin), payload: { kind: 'backend', name: `System of ${orgId}`, orgId, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k', alg: 'ES384' }] } } });
-      const clientId = reg.json().clientId as string;
-      const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'ES384', kid: 'k' }).setIssuer(clientId).setSubject(clientId).setAudience('http://localhost:8080/oauth/token').setJti(randomBytes(8).toString('hex')).setIssuedAt().setExpirationTime('5m').sign(privateKey);
-      const res = await t.app.inject({ method: 'POST', url: '/oauth/token', headers: { host: 'localhost:8080', 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/*.rs', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }).toString() });
-      expect(res.statusCode, res.body).toBe(200);
-      return { clientId, token: res.json().access_token as string };
-    };
+    const systemToken = (orgId: string) => backendSystem(t.app, { registrar: admin, orgId });
     const otherPlan = await systemToken('org-new-payer');
     const ownSystem = await systemToken(PAYER.id);
     for (const s of [otherPlan, ownSystem]) expect((await get('/fhir/Patient', s.token)).statusCode).toBe(200);

@@ -11,6 +11,7 @@ import { TandemError, type AccessContext } from '@tandem/core';
 import { disableSmartClient, findMemberLogin, getAccessChoices, getMemberIdentity, providerAccessOptOuts, setAccessChoices, getSmartClient, listMemberGrants, listSmartClients, patientAccessMetrics, recordAudit, revokeOidcGrant } from '@tandem/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { verifyPassword } from '../auth/passwords.ts';
+import { waitText, type SignInLimiter } from '../auth/sign-in-limiter.ts';
 import { MOUNT_PATH, type SmartServer } from '../auth/smart/authorization-server.ts';
 import { consentPage, loginPage, scopeLabel } from '../auth/smart/interaction-pages.ts';
 import type { Deps } from '../deps.ts';
@@ -20,7 +21,7 @@ import { setMemberLogin } from '../use-cases/set-member-login.ts';
 
 const memberCtx = (memberKey: string, payerOrgId: string, clientId: string): AccessContext => ({ actor: `member:${memberKey}`, orgId: payerOrgId, orgKind: 'payer', role: 'analyst', purpose: 'member-request', patientKey: memberKey, smartScopes: [`client:${clientId}`] });
 
-export function smartRoutes(app: FastifyInstance, deps: Deps, smart: SmartServer) {
+export function smartRoutes(app: FastifyInstance, deps: Deps, smart: SmartServer, signIns: SignInLimiter) {
   const callback = smart.provider.callback();
   const mount = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.hijack();
@@ -74,8 +75,16 @@ export function smartRoutes(app: FastifyInstance, deps: Deps, smart: SmartServer
     scope.post<{ Params: { uid: string }; Body: { username?: string; password?: string } }>('/smart/interaction/:uid/login', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
       const details = await smart.provider.interactionDetails(request.raw, reply.raw);
       const client = await getSmartClient(deps.store.db, String(details.params['client_id']));
-      const login = request.body.username ? await findMemberLogin(deps.store.db, request.body.username) : undefined;
-      if (!login || !(await verifyPassword(request.body.password ?? '', login.password_hash))) return html(reply.status(401), loginPage(details.uid, client?.name ?? '', 'Unknown username or wrong password.'));
+      const username = request.body.username ?? '';
+      // Throttled with POST /auth/member-login (the same member credentials): the page says when to come back.
+      const wait = signIns.retryAfter('member', username, request.ip);
+      if (wait > 0) return html(reply.status(429).header('retry-after', String(wait)), loginPage(details.uid, client?.name ?? '', `Too many failed sign-ins. Try again in ${waitText(wait)}.`));
+      const login = username ? await findMemberLogin(deps.store.db, username) : undefined;
+      if (!login || !(await verifyPassword(request.body.password ?? '', login.password_hash))) {
+        signIns.failed('member', username, request.ip);
+        return html(reply.status(401), loginPage(details.uid, client?.name ?? '', 'Unknown username or wrong password.'));
+      }
+      signIns.succeeded('member', username, request.ip);
       await recordAudit(deps.store.db, memberCtx(login.member_key, login.payer_org_id, String(details.params['client_id'])), { action: 'login', resourceType: 'Session', memberKeys: [login.member_key], detail: { app: details.params['client_id'] } });
       reply.hijack();
       await smart.provider.interactionFinished(request.raw, reply.raw, { login: { accountId: login.member_key } }, { mergeWithLastSubmission: false });

@@ -10,7 +10,7 @@
  * https://hl7.org/fhir/us/davinci-pdex/STU2.1/payertopayerbulkexchange.html
  * https://hl7.org/fhir/us/davinci-pdex/OperationDefinition-BulkMemberMatch.html
  */
-import { smartScopeAllows, TandemError, type AccessContext } from '@tandem/core';
+import { answeringPayer, smartScopeAllows, TandemError, type AccessContext } from '@tandem/core';
 import { SYSTEM } from '@tandem/fhir';
 import { insertExportJob, insertMatchGroups, matchGroupsOfJob, recordAudit, type Db, type ExportJobRow, type MatchCategory, type MatchGroupInput } from '@tandem/store';
 import { randomBytes } from 'node:crypto';
@@ -77,12 +77,6 @@ function containedCopy(r: Resource, fallbackId: string): Resource {
   return { ...rest, ...(Object.keys(keptMeta).length ? { meta: keptMeta } : {}), id: typeof r['id'] === 'string' ? r['id'] : fallbackId };
 }
 
-/** The responding payer's organization: the payer whose members were matched (else any payer other than the requester). */
-async function respondingPayer(db: Db, requesterOrgId: string, memberPayer: string | undefined) {
-  let q = db.selectFrom('organization').select(['id', 'name', 'npi', 'tin']).where('kind', '=', 'payer');
-  q = memberPayer ? q.where('id', '=', memberPayer) : q.where('id', '<>', requesterOrgId).where(({ exists, selectFrom }) => exists(selectFrom('member').select('key').whereRef('member.payer_org_id', '=', 'organization.id')));
-  return q.orderBy('id').limit(1).executeTakeFirst();
-}
 
 function orgIdentifier(o: { id: string; npi: string | null }) {
   return o.npi ? { system: SYSTEM.npi, value: o.npi } : { system: SYSTEM.organizationId, value: o.id };
@@ -98,12 +92,14 @@ export async function runBulkMemberMatch(deps: Deps, job: ExportJobRow): Promise
   const requests = memberBundlesOf(job.input);
   const today = job.transaction_time.slice(0, 10);
   const requester = await db.selectFrom('organization').select(['id', 'name', 'npi', 'tin']).where('id', '=', ctx.orgId).executeTakeFirstOrThrow();
+  // The payer the request was addressed to answers, with its own members only (and is the Groups' managingEntity).
+  const payer = answeringPayer(ctx);
+  const responder = await db.selectFrom('organization').select(['id', 'name', 'npi', 'tin']).where('id', '=', payer).where('kind', '=', 'payer').executeTakeFirst();
   type Entry = { entity: Resource; patient: Resource; coverage: Resource };
   const buckets: Record<MatchCategory, Entry[]> = { match: [], nomatch: [], consentconstraint: [] };
   const matched: MatchGroupInput['members'][number][] = [];
-  let ourPayer: string | undefined;
   for (const [i, r] of requests.entries()) {
-    const d = await decideMember(db, r, today);
+    const d = await decideMember(db, r, today, payer);
     const patient = containedCopy(r.patient, `member-${i + 1}`);
     const coverage = containedCopy(r.coverage, `coverage-${i + 1}`);
     // Two MemberBundles may share one Patient with different coverages: each entry names its coverage (§pdex-153).
@@ -115,18 +111,14 @@ export async function runBulkMemberMatch(deps: Deps, job: ExportJobRow): Promise
     const category: MatchCategory = d.outcome === 'matched' ? 'match' : d.outcome === 'no-match' ? 'nomatch' : 'consentconstraint';
     // Only a matched member is named by our id; the others point at what the requester sent.
     buckets[category].push({ entity: { extension: ext, reference: d.outcome === 'matched' ? `Patient/${d.member.key}` : `#${String(patient['id'])}` }, patient, coverage: { ...coverage, id: coverageId } });
-    if (d.outcome === 'matched') {
-      matched.push({ memberKey: d.member.key, consentStart: d.consentPeriod.start, consentEnd: d.consentPeriod.end });
-      ourPayer ??= d.member.payer_org_id;
-    } else if (d.outcome === 'consent-constrained') ourPayer ??= d.member.payer_org_id;
+    if (d.outcome === 'matched') matched.push({ memberKey: d.member.key, consentStart: d.consentPeriod.start, consentEnd: d.consentPeriod.end });
     // Every member decision is audited, with the requester's purpose of use; the reason stays
     // in the audit (§pdex-154c: the Group itself carries no consent-error detail).
     await recordAudit(db, { ...ctx, accessApi: 'payer-to-payer' }, {
       action: 'search', resourceType: 'Patient', resourceId: '$bulk-member-match', memberKeys: d.outcome === 'no-match' ? [] : [d.member.key],
-      outcome: d.outcome === 'matched' ? 'success' : 'denied', detail: { operation: 'bulk-member-match', job: job.id, memberBundle: i, outcome: d.outcome, ...(d.outcome === 'matched' ? {} : { reason: d.reason }) },
+      outcome: d.outcome === 'matched' ? 'success' : 'denied', detail: { operation: 'bulk-member-match', payer, job: job.id, memberBundle: i, outcome: d.outcome, ...(d.outcome === 'matched' ? {} : { reason: d.reason }) },
     });
   }
-  const responder = await respondingPayer(db, ctx.orgId, ourPayer);
   const groups: MatchGroupInput[] = [];
   for (const category of ['match', 'nomatch', 'consentconstraint'] as const) {
     const entries = buckets[category];

@@ -6,7 +6,7 @@
  * https://hl7.org/fhir/us/davinci-hrex/STU1.1/OperationDefinition-member-match.html
  * (CMS-0057-F, 42 CFR 422.121(c): Payer-to-Payer needs the member's opt-in.)
  */
-import { TandemError, type AccessContext } from '@tandem/core';
+import { answeringPayer, TandemError, type AccessContext } from '@tandem/core';
 import { SYSTEM } from '@tandem/fhir';
 import { getAccessChoices, matchMembers, recordAudit, type Db } from '@tandem/store';
 
@@ -57,15 +57,17 @@ export function memberRequestOf(parts: Parameters['parameter'], where: string): 
 /**
  * One member's decision, the same for the single and the bulk operation (PDex: "the consent
  * decision logic is the same for Single Member Match and Bulk Member Match"): exactly one
- * member matches exactly, the HRex Consent is active, a permit, under an HRex policy and in
- * its period today, and the member opted in to Payer-to-Payer with us.
+ * member of the answering payer (`payerOrgId`, see core answeringPayer) matches exactly, the
+ * HRex Consent is active, a permit, under an HRex policy and in its period today, and the member
+ * opted in to Payer-to-Payer with us. Another payer's members on the same server are never
+ * candidates: not even to make a match ambiguous.
  */
-export async function decideMember(db: Db, r: MemberRequest, today: string): Promise<MemberDecision> {
+export async function decideMember(db: Db, r: MemberRequest, today: string, payerOrgId: string): Promise<MemberDecision> {
   const name = (r.patient['name'] as Array<{ family: string; given: string[] }>)[0]!;
   const g = r.patient['gender'];
   const gender = g === 'male' ? 'M' : g === 'female' ? 'F' : g === undefined ? undefined : 'U';
   const memberId = (r.coverage['subscriberId'] as string | undefined) ?? (r.coverage['identifier'] as Array<{ value?: string }> | undefined)?.[0]?.value;
-  const candidates = await matchMembers(db, { family: name.family, given: name.given[0]!, birthDate: r.patient['birthDate'] as string, gender, memberId });
+  const candidates = await matchMembers(db, { family: name.family, given: name.given[0]!, birthDate: r.patient['birthDate'] as string, gender, memberId, payerOrgIds: [payerOrgId] });
   if (candidates.length !== 1) return { outcome: 'no-match', candidates: candidates.length, reason: candidates.length === 0 ? 'no member matches' : 'more than one member matches; nothing is disclosed' };
   const m = candidates[0]!;
   const provision = r.consent['provision'] as { type?: string; period?: { start?: string; end?: string } } | undefined;
@@ -87,10 +89,11 @@ export async function memberMatch(db: Db, ctx: AccessContext, body: unknown, tod
   assertPayerRequester(ctx, '$member-match');
   const p = body as Parameters;
   if (!p || p.resourceType !== 'Parameters') throw new TandemError('INVALID_REQUEST', 'the body must be a FHIR Parameters resource');
-  const d = await decideMember(db, memberRequestOf(p.parameter, ''), today);
+  const payer = answeringPayer(ctx);
+  const d = await decideMember(db, memberRequestOf(p.parameter, ''), today, payer);
   const keys = d.outcome === 'no-match' ? [] : [d.member.key];
   // $member-match is Payer-to-Payer whoever asks: audited with that purpose.
-  await recordAudit(db, { ...ctx, accessApi: 'payer-to-payer' }, { action: 'search', resourceType: 'Patient', resourceId: '$member-match', memberKeys: keys, outcome: d.outcome === 'matched' ? 'success' : 'denied', detail: { operation: 'member-match', outcome: d.outcome, ...(d.outcome === 'no-match' ? { candidates: d.candidates } : {}) } });
+  await recordAudit(db, { ...ctx, accessApi: 'payer-to-payer' }, { action: 'search', resourceType: 'Patient', resourceId: '$member-match', memberKeys: keys, outcome: d.outcome === 'matched' ? 'success' : 'denied', detail: { operation: 'member-match', payer, outcome: d.outcome, ...(d.outcome === 'no-match' ? { candidates: d.candidates } : {}) } });
   if (d.outcome !== 'matched') return { outcome: d.outcome, reason: d.reason };
   const m = d.member;
   return {

@@ -1,12 +1,12 @@
 /**
- * The Provider Access Groups read through `GET /fhir/Group/{id}`: the payer's member opt-out
- * Group (PDex pdex-member-opt-out) and a provider's `$provider-member-match` Group.
+ * The Provider Access Groups of `GET /fhir/Group`: the payer's member opt-out Group (PDex
+ * pdex-member-opt-out, by id) and a provider's `$provider-member-match` Groups (by id, and listed
+ * in the provider's search after its rosters).
  * https://hl7.org/fhir/us/davinci-pdex/StructureDefinition-pdex-member-opt-out.html
  */
 import { TandemError, type AccessContext } from '@tandem/core';
 import { matchResultGroup, memberOptOutGroup } from '@tandem/fhir';
 import { isMatchGroup, providerAccessOptOuts, readMatchGroup, recordAudit, type Db } from '@tandem/store';
-
 
 /**
  * The payer's opt-out list. Readable by the payer only: the list names members who chose that

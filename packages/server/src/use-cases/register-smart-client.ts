@@ -9,7 +9,7 @@
 import { TandemError, type AccessContext } from '@tandem/core';
 import { getOrganization, insertSmartClient, recordAudit, type Db } from '@tandem/store';
 import { randomBytes } from 'node:crypto';
-import { BACKEND_SCOPES, MEMBER_APP_SCOPES, type SmartServer } from '../auth/smart/authorization-server.ts';
+import { backendScopes, MEMBER_APP_SCOPES, type SmartServer } from '../auth/smart/authorization-server.ts';
 
 export type SmartClientInput =
   | { readonly kind: 'member-app'; readonly name: string; readonly redirectUris: readonly string[] }
@@ -67,5 +67,5 @@ export async function registerSmartClient(db: Db, smart: SmartServer, ctx: Acces
   await insertSmartClient(db, { clientId, kind: input.kind, name, orgId, registeredBy: ctx.actor, metadata });
   await recordAudit(db, ctx, { action: 'create', resourceType: 'SmartClient', resourceId: clientId, detail: { kind: input.kind, orgId } });
   // The scopes a client may be granted follow from its kind (authorization-server.ts getResourceServerInfo).
-  return { clientId, kind: input.kind, name, orgId, scope: (input.kind === 'member-app' ? MEMBER_APP_SCOPES : BACKEND_SCOPES).join(' ') };
+  return { clientId, kind: input.kind, name, orgId, scope: (input.kind === 'member-app' ? MEMBER_APP_SCOPES : backendScopes(metadata['tandem_org_id'], metadata['tandem_registrar_org_id'])).join(' ') };
 }

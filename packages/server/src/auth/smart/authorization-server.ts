@@ -5,7 +5,8 @@
  *   the member signs in and consents (../../routes/smart-interaction-routes.ts), refresh
  *   tokens, revocation; the token response carries `patient`.
  * - SMART Backend Services for provider and payer systems: client_credentials with
- *   private_key_jwt against the JWKS registered for the client, `system/*.rs`.
+ *   private_key_jwt against the JWKS registered for the client, `system/*.rs` (and, for the
+ *   payer's own systems, `system/Group.u`: its attribution lists).
  * Access tokens are opaque and looked up in the database, so revoking a grant or disabling
  * a client takes effect on the next request.
  * https://hl7.org/fhir/smart-app-launch/STU2/ · https://hl7.org/fhir/smart-app-launch/STU2/backend-services.html
@@ -27,6 +28,22 @@ export const SMART_RESOURCE_TYPES = ['Patient', 'Coverage', 'ExplanationOfBenefi
 const PATIENT_SCOPES = grantableScopes('patient', SMART_RESOURCE_TYPES);
 export const MEMBER_APP_SCOPES = ['openid', 'fhirUser', 'profile', 'launch/patient', 'offline_access', 'online_access', ...PATIENT_SCOPES];
 export const BACKEND_SCOPES = grantableScopes('system', SMART_RESOURCE_TYPES);
+/**
+ * Scopes only the payer's own backend systems may get (registered by the payer for itself): changing
+ * its attribution lists with ATR `$member-add`/`$member-remove` (v2 `u`, v1 `write`). A provider's or
+ * another plan's system never gets them: the lists are the payer's to change.
+ */
+export const PAYER_SYSTEM_SCOPES = ['system/Group.u', 'system/Group.rus', 'system/Group.write'];
+
+/**
+ * The scopes a backend client may be granted, from its metadata (`tandem_org_id`,
+ * `tandem_registrar_org_id`): a system its organization registered for itself — only payers
+ * register — is the payer's own and adds PAYER_SYSTEM_SCOPES.
+ */
+export function backendScopes(orgId: unknown, registrarOrgId: unknown): string[] {
+  const own = typeof orgId === 'string' && orgId === registrarOrgId;
+  return own ? [...BACKEND_SCOPES, ...PAYER_SYSTEM_SCOPES] : BACKEND_SCOPES;
+}
 
 export interface SmartServer {
   readonly provider: Provider;
@@ -89,7 +106,7 @@ export async function createAuthorizationServer(db: Db, publicUrl: string): Prom
         // A member's app may be granted patient/ scopes only, a backend system system/ scopes only.
         getResourceServerInfo: (_ctx, indicator, client) => {
           if (indicator.replace(/\/$/, '') !== fhirBase) throw new errors.InvalidTarget(`the only resource is ${fhirBase}`);
-          const scope = client['tandem_kind'] === 'backend' ? BACKEND_SCOPES : client['tandem_kind'] === 'member-app' ? PATIENT_SCOPES : [];
+          const scope = client['tandem_kind'] === 'backend' ? backendScopes(client['tandem_org_id'], client['tandem_registrar_org_id']) : client['tandem_kind'] === 'member-app' ? PATIENT_SCOPES : [];
           return { scope: scope.join(' '), audience: fhirBase, accessTokenTTL: 3600, accessTokenFormat: 'opaque' };
         },
       },
@@ -165,6 +182,8 @@ export async function createAuthorizationServer(db: Db, publicUrl: string): Prom
     return {
       actor: `system:${cc.clientId}`, orgId: org.id, orgKind: org.kind, role: org.kind === 'provider' ? 'clinician' : 'analyst',
       purpose: org.kind === 'provider' ? 'treatment' : 'payment', smartScopes: (cc.scope ?? '').split(' ').filter(Boolean), ...(accessApi ? { accessApi } : {}),
+      // Whose API the system was given: a Payer-to-Payer match answers with that payer's members only.
+      ...(registrar !== undefined ? { registrarOrgId: registrar } : {}),
     };
   }
   const audienceOk = (aud: string | string[] | undefined) => (Array.isArray(aud) ? aud : [aud]).some((a) => a?.replace(/\/$/, '') === fhirBase);
@@ -184,7 +203,7 @@ export async function createAuthorizationServer(db: Db, publicUrl: string): Prom
       grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
       token_endpoint_auth_methods_supported: ['none', 'private_key_jwt'],
       token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384', 'RS256', 'ES256'],
-      scopes_supported: [...MEMBER_APP_SCOPES, ...BACKEND_SCOPES],
+      scopes_supported: [...MEMBER_APP_SCOPES, ...BACKEND_SCOPES, ...PAYER_SYSTEM_SCOPES],
       response_types_supported: ['code'],
       code_challenge_methods_supported: ['S256'],
       capabilities: ['launch-standalone', 'client-public', 'client-confidential-asymmetric', 'context-standalone-patient', 'permission-offline', 'permission-patient', 'permission-v1', 'permission-v2', 'sso-openid-connect', 'authorize-post'],

@@ -1,11 +1,9 @@
 import { MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
 import type { Member } from '@tandem/core';
-import { insertAttributionRun, insertMembers } from '@tandem/store';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { randomBytes } from 'node:crypto';
+import { insertAttributionRun, insertMembers, insertOrganizations } from '@tandem/store';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulkExport, createTestApp, MEMBER_2, PROVIDER_2, type TestApp } from '../../testing/index.ts';
+import { backendSystem, backendToken, bulkExport, createTestApp, MEMBER_2, PROVIDER_2, type TestApp } from '../../testing/index.ts';
 
 const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -34,15 +32,6 @@ describe(`Da Vinci ATR operations on a ${ROSTER_SIZE}-member roster on ${db}`, (
     return { key: `gen-${n}`, payerOrgId: PAYER.id, memberId: `GM${n}`, subscriberKey: `gen-${n}`, relationship: 'self', firstName: `First${n}`, lastName: `Last${n}`, dateOfBirth: '1970-01-01', gender: i % 2 ? 'F' : 'M' };
   });
 
-  async function backendToken(orgId: string): Promise<string> {
-    const { publicKey, privateKey } = await generateKeyPair('ES384');
-    const reg = await fetch(`${base}/api/smart/clients`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'backend', name: `EHR of ${orgId}`, orgId, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k', alg: 'ES384' }] } }) });
-    const { clientId } = (await reg.json()) as { clientId: string };
-    const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'ES384', kid: 'k' }).setIssuer(clientId).setSubject(clientId).setAudience(`${base}/oauth/token`).setJti(randomBytes(8).toString('hex')).setIssuedAt().setExpirationTime('5m').sign(privateKey);
-    const res = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/*.rs', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }) });
-    if (res.status !== 200) throw new Error(await res.text());
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
   const op = async (name: string, token: string, parameter: Json[] = [], group = 'ct-1') => {
     const res = await fetch(`${base}/fhir/Group/${group}/$${name}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' }, body: JSON.stringify({ resourceType: 'Parameters', parameter }) });
     return { status: res.status, body: (await res.json()) as Json };
@@ -57,8 +46,8 @@ describe(`Da Vinci ATR operations on a ${ROSTER_SIZE}-member roster on ${db}`, (
       [MEMBER, MEMBER_2, ...generated].map((m) => ({ memberKey: m.key, orgId: PROVIDER.id, step: 'plurality', explanation: {} })));
     base = (await t.app.listen({ port: 0, host: '127.0.0.1' })).replace('0.0.0.0', '127.0.0.1');
     admin = await t.login('payer.admin');
-    riverside = await backendToken(PROVIDER.id);
-    lakeside = await backendToken(PROVIDER_2.id);
+    riverside = await backendToken(t.app, { registrar: admin, orgId: PROVIDER.id });
+    lakeside = await backendToken(t.app, { registrar: admin, orgId: PROVIDER_2.id });
   }, 120_000);
   afterAll(async () => t?.close());
 
@@ -201,5 +190,37 @@ describe(`Da Vinci ATR operations on a ${ROSTER_SIZE}-member roster on ${db}`, (
     const g = await roster(riverside);
     expect(statusOf(g)).toBe('open');
     expect(g['extension'].find((e: Json) => e['url'] === 'https://tandem.health/fhir/StructureDefinition/attribution-list-confirmation')['extension']).toContainEqual({ url: 'current', valueBoolean: false });
+  });
+
+  it("lets the payer's own system change the list with system/Group.u (or v1 write); not a read-only token, a provider's or another plan's system", async () => {
+    const who = generated[1]!.key;
+    const member = [{ name: 'patientReference', valueReference: { reference: `Patient/${who}` } }, { name: 'reason', valueString: 'PCP change from the payer system' }];
+    const payerSystem = await backendSystem(t.app, { registrar: admin, orgId: PAYER.id, scope: 'system/Group.rs system/Group.u' });
+    const removed = await op('member-remove', payerSystem.token, member);
+    expect(removed.status, JSON.stringify(removed.body)).toBe(200);
+    expect(keysOf(removed.body)).not.toContain(who);
+    const v1 = await backendSystem(t.app, { registrar: admin, orgId: PAYER.id, scope: 'system/Group.write' });
+    const added = await op('member-add', v1.token, [member[0]!]);
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    expect(keysOf(added.body)).toContain(who);
+    // Recorded and audited as the system that made them.
+    const changes = await t.deps.store.db.selectFrom('roster_change').select(['action', 'actor']).where('member_key', '=', who).orderBy('id').execute();
+    expect(changes).toEqual([{ action: 'remove', actor: `system:${payerSystem.clientId}` }, { action: 'add', actor: `system:${v1.clientId}` }]);
+    const audit = await t.deps.store.db.selectFrom('audit_event').select(['actor', 'member_keys']).where('action', '=', 'update').where('resource_id', '=', 'ct-1').where('actor', 'in', [`system:${payerSystem.clientId}`, `system:${v1.clientId}`]).orderBy('id').execute();
+    expect(audit).toEqual([{ actor: `system:${payerSystem.clientId}`, member_keys: [who] }, { actor: `system:${v1.clientId}`, member_keys: [who] }]);
+
+    // Without an update scope the payer's system is refused, naming the scope.
+    const readOnly = await backendToken(t.app, { registrar: admin, orgId: PAYER.id, scope: 'system/Group.rs' });
+    const refused = await op('member-remove', readOnly, member);
+    expect(refused.status).toBe(403);
+    expect(refused.body['issue'][0]['diagnostics']).toContain('system/Group.u');
+    // A provider's system and another plan's system are never granted it, even when they ask.
+    await insertOrganizations(t.deps.store.db, [{ id: 'org-new-payer', kind: 'payer', name: 'New Health Plan', tin: '990000009', npi: null, providerType: null, payerCode: 'NEWHP' }]);
+    for (const orgId of [PROVIDER.id, 'org-new-payer']) {
+      const token = await backendToken(t.app, { registrar: admin, orgId, scope: 'system/Group.rs system/Group.u system/Group.write' });
+      const r = await op('member-remove', token, member);
+      expect([orgId, r.status, r.body['issue'][0]['diagnostics']]).toEqual([orgId, 403, expect.stringContaining('system/Group.u')]);
+    }
+    expect(keysOf(await roster(riverside))).toContain(who);
   });
 });

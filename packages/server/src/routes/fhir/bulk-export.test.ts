@@ -2,16 +2,14 @@ import { aClaim, aLine, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
 import { eobBasisResource, eobResource } from '@tandem/fhir';
 import { getExportJob, insertAttributionRun, searchClaimsWithLines, streamExportClaims } from '@tandem/store';
 import { write837 } from '@tandem/x12';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { sql } from 'kysely';
-import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claim837From } from '../../exchange/claim-to-837.ts';
 import { claimFilterOf } from '../../use-cases/bulk-export.ts';
 import { ndjsonBody } from './bulk-export-routes.ts';
 import { eobInputOf } from './eob-rows.ts';
-import { bulkExport, createTestApp, MEMBER_2, PROVIDER_2, type TestApp } from '../../testing/index.ts';
+import { backendToken, bulkExport, createTestApp, MEMBER_2, PROVIDER_2, type TestApp } from '../../testing/index.ts';
 
 const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 
@@ -44,15 +42,6 @@ describe(`Bulk Data Provider Access export on ${db}`, () => {
   let riversideSystem: string;
   let lakesideSystem: string;
 
-  async function backendToken(orgId: string): Promise<string> {
-    const { publicKey, privateKey } = await generateKeyPair('ES384');
-    const reg = await fetch(`${base}/api/smart/clients`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'backend', name: `EHR of ${orgId}`, orgId, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k', alg: 'ES384' }] } }) });
-    const { clientId } = (await reg.json()) as { clientId: string };
-    const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'ES384', kid: 'k' }).setIssuer(clientId).setSubject(clientId).setAudience(`${base}/oauth/token`).setJti(randomBytes(8).toString('hex')).setIssuedAt().setExpirationTime('5m').sign(privateKey);
-    const res = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/*.rs', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }) });
-    if (res.status !== 200) throw new Error(await res.text());
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -72,8 +61,8 @@ describe(`Bulk Data Provider Access export on ${db}`, () => {
       { memberKey: MEMBER.key, orgId: PROVIDER.id, step: 'plurality', explanation: {} },
       { memberKey: MEMBER_2.key, orgId: PROVIDER.id, step: 'plurality', explanation: {} },
     ]);
-    riversideSystem = await backendToken(PROVIDER.id);
-    lakesideSystem = await backendToken(PROVIDER_2.id);
+    riversideSystem = await backendToken(t.app, { registrar: admin, orgId: PROVIDER.id });
+    lakesideSystem = await backendToken(t.app, { registrar: admin, orgId: PROVIDER_2.id });
   });
   afterAll(async () => t?.close());
 

@@ -6,13 +6,11 @@
 import { aClaim, aLine, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
 import { insertAttributionRun, memberClinicalData, saveSubmission } from '@tandem/store';
 import { write837 } from '@tandem/x12';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claim837From } from '../../exchange/claim-to-837.ts';
-import { bulkExport, createTestApp, MEMBER_2, PROVIDER_2, type TestApp } from '../../testing/index.ts';
+import { backendToken, bulkExport, createTestApp, MEMBER_2, PROVIDER_2, type TestApp } from '../../testing/index.ts';
 import { pasBundle } from '../../testing/pas-bundle.ts';
 import { importSynthea } from '../../use-cases/import-synthea.ts';
 import { demoAuthRules } from '../../use-cases/prior-auth/seed-prior-auth.ts';
@@ -184,15 +182,7 @@ describe(`US Core clinical resources and PDex prior-authorization EOBs on ${db}`
     expect((await memberClinicalData(t.deps.store.db, asMember, MEMBER.key, ['Encounter'], { action: 'search', resourceType: 'Encounter' })).visible).toBe(false);
     expect((await memberClinicalData(t.deps.store.db, { ...asMember, patientKey: MEMBER.key }, MEMBER.key, ['Encounter'], { action: 'search', resourceType: 'Encounter' })).claims).toHaveLength(2);
     // A backend token scoped to Condition reads Conditions, not Observations.
-    const admin = payer;
-    const { publicKey, privateKey } = await generateKeyPair('ES384');
-    const reg = await t.app.inject({ method: 'POST', url: '/api/smart/clients', headers: { authorization: `Bearer ${admin}` }, payload: { kind: 'backend', name: 'Riverside EHR', orgId: PROVIDER.id, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k', alg: 'ES384' }] } } });
-    expect(reg.statusCode, reg.body).toBe(201);
-    const clientId = reg.json().clientId as string;
-    const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'ES384', kid: 'k' }).setIssuer(clientId).setSubject(clientId).setAudience(`http://${HOST}/oauth/token`).setJti(randomBytes(8).toString('hex')).setIssuedAt().setExpirationTime('5m').sign(privateKey);
-    const tok = await t.app.inject({ method: 'POST', url: '/oauth/token', headers: { host: HOST, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/Condition.rs', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }).toString() });
-    expect(tok.statusCode, tok.body).toBe(200);
-    const smart = tok.json().access_token as string;
+    const smart = await backendToken(t.app, { registrar: payer, orgId: PROVIDER.id, name: 'Riverside EHR', scope: 'system/Condition.rs' });
     expect((await bundle(`/fhir/Condition?patient=${MEMBER.key}`, smart)).total).toBe(3);
     expect((await get(`/fhir/Observation?patient=${MEMBER.key}`, smart)).statusCode).toBe(403);
     expect((await get(`/fhir/Encounter/${encId}`, smart)).statusCode).toBe(403);

@@ -8,14 +8,13 @@ import { aClaim, aLine, MEMBER, PAYER, PLAN, PROVIDER } from '@tandem/core/testi
 import type { Member } from '@tandem/core';
 import { insertMembers, insertOrganizations, listImportedResources } from '@tandem/store';
 import { write837 } from '@tandem/x12';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { randomBytes } from 'node:crypto';
+import { exportJWK, generateKeyPair } from 'jose';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claim837From } from '../../exchange/claim-to-837.ts';
-import { bulkExport, createTestApp, MEMBER_2, type BulkResult, type TestApp } from '../../testing/index.ts';
+import { backendToken, bulkExport, createTestApp, MEMBER_2, type BulkResult, type TestApp } from '../../testing/index.ts';
 import { systemContext } from '../../use-cases/seed-demo.ts';
 import { importPayerExport } from '../../use-cases/import-payer-export.ts';
 import { fetchFromPriorPayer } from '../../use-cases/fetch-from-prior-payer.ts';
@@ -75,15 +74,6 @@ describe(`Payer-to-Payer on ${db}: $bulk-member-match, payertopayer export, impo
   let firstExport: BulkResult;
   const dirs: string[] = [];
 
-  async function backendToken(orgId: string): Promise<string> {
-    const { publicKey, privateKey } = await generateKeyPair('ES384');
-    const reg = await fetch(`${base}/api/smart/clients`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'backend', name: `System of ${orgId}`, orgId, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k', alg: 'ES384' }] } }) });
-    const { clientId } = (await reg.json()) as { clientId: string };
-    const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'ES384', kid: 'k' }).setIssuer(clientId).setSubject(clientId).setAudience(`${base}/oauth/token`).setJti(randomBytes(8).toString('hex')).setIssuedAt().setExpirationTime('5m').sign(privateKey);
-    const res = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/*.rs', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }) });
-    if (res.status !== 200) throw new Error(await res.text());
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
   const optIn = async (key: string, on: boolean) => {
     const r = await fetch(`${base}/api/members/${key}/access-choices`, { method: 'PUT', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ providerAccessOptOut: false, payerToPayerOptIn: on }) });
     expect(r.status).toBe(200);
@@ -123,8 +113,8 @@ describe(`Payer-to-Payer on ${db}: $bulk-member-match, payertopayer export, impo
     const denied = await pa('P2P-TKA', '27447', { diagnoses: ['M17.11'] });
     const decided = await fetch(`${base}/api/prior-auth/${denied}/decision`, { method: 'POST', headers: json, body: JSON.stringify({ decisions: [{ sequence: 1, action: 'denied', reason: 'No weight-bearing X-rays showing joint-space narrowing were provided.' }] }) });
     expect(decided.status).toBe(200);
-    newPayer = await backendToken('org-new-payer');
-    thirdPayer = await backendToken('org-third-payer');
+    newPayer = await backendToken(a.app, { registrar: admin, orgId: 'org-new-payer' });
+    thirdPayer = await backendToken(a.app, { registrar: admin, orgId: 'org-third-payer' });
   });
   afterAll(async () => {
     await a?.close();

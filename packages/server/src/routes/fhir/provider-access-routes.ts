@@ -21,6 +21,15 @@ function requireScopes(request: FastifyRequest, types: readonly string[]): void 
   for (const t of types) if (!smartScopeAllows(scopes, t, 'read')) throw new TandemError('FORBIDDEN', `the access token has no scope to read ${t}`);
 }
 
+/**
+ * A SMART backend token needs a scope to update Group (`system/Group.u`, v1 `system/Group.write`):
+ * `$member-add`/`$member-remove` change the list. Only the payer's own systems are granted one.
+ */
+function requireUpdateScope(request: FastifyRequest): void {
+  const scopes = access(request).smartScopes;
+  if (scopes !== undefined && !smartScopeAllows(scopes, 'Group', 'update')) throw new TandemError('FORBIDDEN', 'the access token has no scope to update Group (system/Group.u); the payer\'s own systems are granted it');
+}
+
 export function providerAccessRoutes(app: FastifyInstance, deps: Deps) {
   app.post('/fhir/Group/$provider-member-match', { bodyLimit: 32 * 1024 * 1024, schema: { summary: 'PDex $provider-member-match: match members with a treatment attestation; answers MatchedMembers, NonMatchedMembers and ConsentConstrainedMembers Groups' } }, async (request, reply) => {
     requireScopes(request, ['Patient', 'Group']);
@@ -29,10 +38,14 @@ export function providerAccessRoutes(app: FastifyInstance, deps: Deps) {
   });
 
   type Id = { Params: { id: string } };
-  app.post<Id>('/fhir/Group/:id/$member-add', { schema: { summary: 'ATR $member-add (payer): add a member to the attribution list, with reason and attributionPeriod' } }, async (request, reply) =>
-    reply.type(FHIR_JSON).send(await changeRoster(deps.store.db, access(request), request.params.id, 'add', request.body)));
-  app.post<Id>('/fhir/Group/:id/$member-remove', { schema: { summary: 'ATR $member-remove (payer): remove a member from the attribution list, with reason' } }, async (request, reply) =>
-    reply.type(FHIR_JSON).send(await changeRoster(deps.store.db, access(request), request.params.id, 'remove', request.body)));
+  app.post<Id>('/fhir/Group/:id/$member-add', { schema: { summary: 'ATR $member-add (payer, or its own system with system/Group.u): add a member to the attribution list, with reason and attributionPeriod' } }, async (request, reply) => {
+    requireUpdateScope(request);
+    return reply.type(FHIR_JSON).send(await changeRoster(deps.store.db, access(request), request.params.id, 'add', request.body));
+  });
+  app.post<Id>('/fhir/Group/:id/$member-remove', { schema: { summary: 'ATR $member-remove (payer, or its own system with system/Group.u): remove a member from the attribution list, with reason' } }, async (request, reply) => {
+    requireUpdateScope(request);
+    return reply.type(FHIR_JSON).send(await changeRoster(deps.store.db, access(request), request.params.id, 'remove', request.body));
+  });
   app.post<Id>('/fhir/Group/:id/$confirm-attribution-list', { schema: { summary: 'ATR $confirm-attribution-list (provider): confirm the list as it stands' } }, async (request, reply) => {
     requireScopes(request, ['Group']);
     return reply.type(FHIR_JSON).send(await confirmAttributionList(deps.store.db, access(request), request.params.id));

@@ -1,14 +1,12 @@
-import { aClaim, aLine, PAYER, PROVIDER } from '@tandem/core/testing';
+import { aClaim, aLine, BENEFIT, PAYER, PLAN, PROVIDER } from '@tandem/core/testing';
 import { makeNpi, type Member, type Organization } from '@tandem/core';
-import { insertContracts, insertMembers, insertOrganizations, insertUsers } from '@tandem/store';
+import { insertContracts, insertMembers, insertOrganizations, insertPlans, insertUsers } from '@tandem/store';
 import { write837 } from '@tandem/x12';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../auth/passwords.ts';
 import { claim837From } from '../../exchange/claim-to-837.ts';
-import { bulkExport, createTestApp, PROVIDER_2, TEST_PASSWORD, type TestApp } from '../../testing/index.ts';
+import { backendToken, bulkExport, createTestApp, PROVIDER_2, TEST_PASSWORD, type TestApp } from '../../testing/index.ts';
 
 const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -47,15 +45,6 @@ describe(`PDex $provider-member-match on ${db}`, () => {
   let lakeside: string;
   let matchId = '';
 
-  async function backendToken(orgId: string): Promise<string> {
-    const { publicKey, privateKey } = await generateKeyPair('ES384');
-    const reg = await fetch(`${base}/api/smart/clients`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'backend', name: `EHR of ${orgId}`, orgId, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k', alg: 'ES384' }] } }) });
-    const { clientId } = (await reg.json()) as { clientId: string };
-    const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'ES384', kid: 'k' }).setIssuer(clientId).setSubject(clientId).setAudience(`${base}/oauth/token`).setJti(randomBytes(8).toString('hex')).setIssuedAt().setExpirationTime('5m').sign(privateKey);
-    const res = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/*.rs', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }) });
-    if (res.status !== 200) throw new Error(await res.text());
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
   const match = async (token: string, body: unknown) => {
     const res = await fetch(`${base}/fhir/Group/$provider-member-match`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' }, body: JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as Json };
@@ -80,9 +69,9 @@ describe(`PDex $provider-member-match on ${db}`, () => {
     const riverside = await t.login('riverside.billing');
     const x12 = write837([claim837From(aClaim({ patientControlNumber: 'PM-1', memberId: ROBERT.memberId, billingNpi: PROVIDER.npi, billingTin: PROVIDER.tin, billingName: PROVIDER.name, lines: [aLine()] }), { payer: PAYER, provider: PROVIDER, member: ROBERT })], { kind: 'professional', senderId: 'S', receiverId: 'TANDEM', interchangeControlNumber: 71, date: new Date('2026-06-01T10:00:00Z') });
     expect((await fetch(`${base}/x12`, { method: 'POST', headers: { authorization: `Bearer ${riverside}`, 'content-type': 'application/edi-x12' }, body: x12 })).headers.get('x-tandem-accepted')).toBe('true');
-    springfield = await backendToken(SPRINGFIELD.id);
-    columbus = await backendToken(COLUMBUS.id);
-    lakeside = await backendToken(PROVIDER_2.id);
+    springfield = await backendToken(t.app, { registrar: admin, orgId: SPRINGFIELD.id });
+    columbus = await backendToken(t.app, { registrar: admin, orgId: COLUMBUS.id });
+    lakeside = await backendToken(t.app, { registrar: admin, orgId: PROVIDER_2.id });
   });
   afterAll(async () => t?.close());
 
@@ -161,6 +150,35 @@ describe(`PDex $provider-member-match on ${db}`, () => {
       expect(r.status, q).toBe(400);
       expect(((await r.json()) as Json)['resourceType']).toBe('OperationOutcome');
     }
+  });
+
+  it("lists the provider's match Groups in its Group search after its rosters, and nobody else's", async () => {
+    const search = async (token: string, query = '') => (await (await get(`/fhir/Group${query}`, token)).json()) as Json;
+    const ids = (b: Json): string[] => (b['entry'] ?? []).map((e: Json) => e['resource']['id'] as string);
+    const mine = await search(springfield);
+    const rosters = ids(mine).filter((id) => !id.startsWith('pm-'));
+    expect(rosters).toEqual(['ct-springfield']);
+    expect(ids(mine)).toEqual([...rosters, matchId]);
+    expect(mine['total']).toBe(2);
+    // Each as its read by id shows it; the provider's staff on the dashboard see the same.
+    const listed = mine['entry'].find((e: Json) => e['resource']['id'] === matchId)['resource'] as Json;
+    expect(listed).toEqual(await (await get(`/fhir/Group/${matchId}`, springfield)).json());
+    expect(refs(listed)).toEqual([`Patient/${ROBERT.key}`]);
+    expect(ids(await search(await t.login('springfield.billing')))).toEqual([...rosters, matchId]);
+    // The search parameters the match Groups carry; paging runs on from the rosters into them.
+    expect(ids(await search(springfield, '?code=match'))).toEqual([matchId]);
+    expect(ids(await search(springfield, `?identifier=${encodeURIComponent(`https://tandem.health/fhir/provider-match|${matchId}`)}`))).toEqual([matchId]);
+    expect(ids(await search(springfield, '?identifier=pm-0000'))).toEqual([]);
+    expect(ids(await search(springfield, `?_id=${matchId}&code=match`))).toEqual([matchId]);
+    expect(ids(await search(springfield, '?_id=p2p-match-0000'))).toEqual([]);
+    const second = await search(springfield, '?_count=1&_offset=1');
+    expect([ids(second), second['total']]).toEqual([[matchId], 2]);
+    // Another provider (backend or dashboard) and the payer list their own Groups, never this one.
+    for (const token of [lakeside, columbus, await t.login('riverside.billing'), admin]) expect(ids(await search(token))).not.toContain(matchId);
+    expect(ids(await search(admin))).toEqual(['ct-1', 'ct-2', 'ct-columbus', 'ct-springfield']);
+    // Listing discloses the members shown: audited with them.
+    const audit = await t.deps.store.db.selectFrom('audit_event').select(['member_keys', 'detail', 'org_id']).where('resource_type', '=', 'Group').where('action', '=', 'search').orderBy('id', 'desc').execute();
+    expect(audit.find((a) => a.detail?.['kind'] === 'provider-match')).toMatchObject({ org_id: SPRINGFIELD.id, member_keys: [ROBERT.key] });
   });
 
   it('never matches a near miss, an ambiguous pair or a wrong member id', async () => {
@@ -286,5 +304,32 @@ describe(`PDex $provider-member-match on ${db}`, () => {
     const cs = (await (await fetch(`${base}/fhir/metadata`)).json()) as Json;
     const group = cs['rest'][0]['resource'].find((r: Json) => r['type'] === 'Group');
     expect(group['operation']).toContainEqual({ name: 'provider-member-match', definition: 'http://hl7.org/fhir/us/davinci-pdex/OperationDefinition/ProviderMemberMatch' });
+  });
+
+  it("matches only members of the payers the provider is in network with, on a server holding another payer's members", async () => {
+    const store = t.deps.store.db;
+    const OTHER: Organization = { id: 'org-other-plan', kind: 'payer', name: 'Other Health Plan', tin: '990000019', npi: null, providerType: null, payerCode: 'OTHER' };
+    // Dana is a member of the other plan only; Robert is enrolled there too, under the same member id.
+    const DANA: Member = { ...ROBERT, key: 'mem-other-dana', payerOrgId: OTHER.id, memberId: 'OT000002', subscriberKey: 'mem-other-dana', firstName: 'Dana', lastName: 'Scully', dateOfBirth: '1964-02-23', gender: 'F' };
+    const ROBERT_THERE: Member = { ...ROBERT, key: 'mem-other-robert', payerOrgId: OTHER.id, subscriberKey: 'mem-other-robert' };
+    await insertOrganizations(store, [OTHER]);
+    await insertPlans(store, [{ ...PLAN, id: 'plan-other', payerOrgId: OTHER.id }], [{ ...BENEFIT, id: 'bd-other', planId: 'plan-other' }]);
+    await insertMembers(store, [DANA, ROBERT_THERE], [DANA, ROBERT_THERE].map((m) => ({ id: `cov-${m.key}`, memberKey: m.key, subscriberKey: m.key, planId: 'plan-other', effectiveFrom: '2026-01-01', effectiveTo: '2026-12-31' })));
+    const dana = bundleOf(0);
+    Object.assign(partOf(dana, 'MemberPatient'), { name: [{ family: DANA.lastName, given: [DANA.firstName] }], birthDate: DANA.dateOfBirth, gender: 'female' });
+    partOf(dana, 'CoverageToMatch')['subscriberId'] = DANA.memberId;
+
+    // Springfield has no contract with the other plan: Dana is no member to it, and Robert's twin there is no second candidate.
+    const r = await match(springfield, request(bundleOf(0), dana));
+    expect(r.status).toBe(200);
+    expect(refs(groupOf(r.body, 'MatchedMembers'))).toEqual([`Patient/${ROBERT.key}`]);
+    expect(groupOf(r.body, 'NonMatchedMembers')!['member'].map((m: Json) => m['entity']['display'])).toEqual(['Dana Scully: no member matches']);
+    for (const key of [DANA.key, ROBERT_THERE.key]) expect(JSON.stringify(r.body)).not.toContain(key);
+    expect(await store.selectFrom('treatment_relationship').select('member_key').where('member_key', 'in', [DANA.key, ROBERT_THERE.key]).execute()).toEqual([]);
+    expect((await get(`/fhir/Patient/${DANA.key}`, springfield)).status).toBe(404);
+
+    // Once the other plan contracts with Springfield, its member is a candidate like ours.
+    await insertContracts(store, [{ id: 'ct-other-springfield', payerOrgId: OTHER.id, providerOrgId: SPRINGFIELD.id, name: 'Other plan × Springfield 2026', effectiveFrom: '2026-01-01', effectiveTo: null, feeScheduleId: 'fs-riverside' }]);
+    expect(refs(groupOf((await match(springfield, request(dana))).body, 'MatchedMembers'))).toEqual([`Patient/${DANA.key}`]);
   });
 });
