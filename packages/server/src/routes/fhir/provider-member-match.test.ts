@@ -176,9 +176,13 @@ describe(`PDex $provider-member-match on ${db}`, () => {
     // Another provider (backend or dashboard) and the payer list their own Groups, never this one.
     for (const token of [lakeside, columbus, await t.login('riverside.billing'), admin]) expect(ids(await search(token))).not.toContain(matchId);
     expect(ids(await search(admin))).toEqual(['ct-1', 'ct-2', 'ct-columbus', 'ct-springfield']);
-    // Listing discloses the members shown: audited with them.
-    const audit = await t.deps.store.db.selectFrom('audit_event').select(['member_keys', 'detail', 'org_id']).where('resource_type', '=', 'Group').where('action', '=', 'search').orderBy('id', 'desc').execute();
-    expect(audit.find((a) => a.detail?.['kind'] === 'provider-match')).toMatchObject({ org_id: SPRINGFIELD.id, member_keys: [ROBERT.key] });
+    // Listing discloses the members shown: each listed match Group is audited with them.
+    const audits = () => t.deps.store.db.selectFrom('audit_event').select(['member_keys', 'detail', 'org_id']).where('resource_type', '=', 'Group').where('resource_id', '=', matchId).orderBy('id').execute();
+    const before = (await audits()).length;
+    await search(springfield);
+    const after = await audits();
+    expect(after).toHaveLength(before + 1);
+    expect(after.at(-1)).toMatchObject({ org_id: SPRINGFIELD.id, member_keys: [ROBERT.key], detail: { kind: 'provider-match' } });
   });
 
   it('never matches a near miss, an ambiguous pair or a wrong member id', async () => {
