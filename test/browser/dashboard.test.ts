@@ -1,8 +1,9 @@
 /**
  * The dashboard in Debian's Chromium, driven by playwright-core: sign in, see the
  * chart, open a claim down to its adjustment codes; a provider sees only its claims; the
- * payer and the provider see the same contract figures and the same settlement, and drill
- * from a waterfall bar to members and claims.
+ * payer and the provider see the same contract figures and terms; the payer runs attribution
+ * and risk, adds a terms version and settles from the Run panel; both see the same settlement
+ * and drill from a waterfall bar to members and claims.
  */
 import { buildApp, DEMO_PASSWORD, seedDemo, silentLogger, type Deps } from '@tandem/server';
 import { DEFAULT_WEB_DIR } from '@tandem/server/runtime';
@@ -100,21 +101,49 @@ describe('dashboard in Chromium', () => {
     };
   }
 
-  it('shows the payer and the provider the same contract figures and settlement, drilling from a bar to members and claims', async () => {
+  it('shows the payer and the provider the same contract figures, terms and settlement — the payer running attribution, risk and settlement from the dashboard — drilling from a bar to members and claims', async () => {
     const provider = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const asProvider = await contractFigures(provider, 'provider1.billing', null);
     expect(Number(asProvider.members.replace(/,/g, ''))).toBeGreaterThan(0);
     expect(asProvider.pmpm).toMatch(/^\$[\d,]+\.\d\d$/);
-    expect(await provider.getByTestId('settle').count()).toBe(0); // providers do not settle
+    // Providers read the terms but run nothing and add no terms version.
+    expect(await provider.getByTestId('run-panel').count()).toBe(0);
+    expect(await provider.getByTestId('terms-add').count()).toBe(0);
+    expect(await provider.getByTestId('terms-json').textContent()).toContain('"type": "shared-savings"');
 
     const payer = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    const asPayer = await contractFigures(payer, 'payer.analyst', asProvider.contract);
+    const asPayer = await contractFigures(payer, 'payer.admin', asProvider.contract);
     expect(asPayer).toEqual(asProvider);
+    expect(await payer.getByTestId('terms-json').textContent()).toBe(await provider.getByTestId('terms-json').textContent());
     await payer.screenshot({ path: '/tmp/tandem-contract.png', fullPage: true });
 
-    // The payer settles the year; the statement opens with its waterfall.
+    // The payer re-runs attribution for the year from the Run panel: the same claims, nothing new; the page shows the new run.
+    await payer.getByTestId('run-attribution').click();
+    await expect.poll(() => payer.getByTestId('run-result').textContent()).toMatch(/Attribution run attr-\d+ \(retrospective, 2026-01-01 … 2026-12-31\).*\+0 new, ~0 changed, −0 dropped/);
+    const runId = /attr-\d+/.exec((await payer.getByTestId('run-result').textContent())!)![0];
+    await expect.poll(() => payer.getByTestId('contract-overview').textContent()).toContain(`attribution run ${runId}`);
+    expect(await payer.getByTestId('stat-members').textContent()).toBe(await payer.getByTestId('run-result-members').textContent());
+    await payer.getByTestId('run-risk').click();
+    await expect.poll(() => payer.getByTestId('run-result').textContent()).toMatch(/Risk run risk-2027-\d+: payment year 2027/);
+
+    // A terms version with an impossible date is refused, naming the field; a good one is listed.
+    await payer.getByTestId('terms-add').click();
+    await payer.getByTestId('terms-effective').fill('2027-02-30');
+    await payer.getByTestId('terms-save').click();
+    await expect.poll(() => payer.getByTestId('terms-error').textContent()).toMatch(/effective must be a date YYYY-MM-DD/);
+    await payer.getByTestId('terms-effective').fill('2027-01-01');
+    await payer.getByTestId('terms-save').click();
+    await expect.poll(() => payer.getByTestId('terms-version').count()).toBe(2);
+
+    // The payer settles the year from the panel; the result links to the statement with its waterfall.
+    const settledBefore = await payer.getByTestId('settlement-row').count();
     await payer.getByTestId('settle').click();
+    await payer.getByTestId('run-result-statement').waitFor();
+    await expect.poll(() => payer.getByTestId('settlement-row').count()).toBe(settledBefore + 1);
+    const panelPayment = await payer.getByTestId('run-result-payment').textContent();
+    await payer.getByTestId('run-result-statement').click();
     await payer.getByTestId('settlement').waitFor();
+    expect(await payer.getByTestId('settlement-payment').textContent()).toBe(panelPayment);
     const settlementUrl = payer.url();
     const payment = await payer.getByTestId('settlement-payment').textContent();
     expect(await payer.getByTestId('waterfall-bar').count()).toBeGreaterThanOrEqual(4);

@@ -30,6 +30,7 @@ import { memberMatchRoutes } from './routes/fhir/member-match-routes.ts';
 import { providerAccessRoutes } from './routes/fhir/provider-access-routes.ts';
 import { capabilityRoutes } from './routes/fhir/capability-routes.ts';
 import { memberSelfServiceRoutes } from './routes/member-self-service-routes.ts';
+import { valueBasedActionsRoutes } from './routes/value-based-actions-routes.ts';
 import { valueBasedRoutes } from './routes/value-based-routes.ts';
 import { x12Routes } from './routes/x12-routes.ts';
 
@@ -97,6 +98,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   x12Routes(app, deps);
   remittanceRoutes(app, deps);
   valueBasedRoutes(app, deps);
+  valueBasedActionsRoutes(app, deps);
   priorAuthRoutes(app, deps);
   qualityRoutes(app, deps);
   fhirRoutes(app, deps);

@@ -17,6 +17,8 @@ export * from './use-cases/import-tuva.ts';
 export * from './use-cases/import-payer-export.ts';
 export * from './use-cases/fetch-from-prior-payer.ts';
 export * from './use-cases/create-contract.ts';
+export * from './use-cases/manage-contract-terms.ts';
+export * from './use-cases/list-value-based-runs.ts';
 export * from './use-cases/prior-auth/index.ts';
 export * from './auth/smart/authorization-server.ts';
 export * from './use-cases/register-smart-client.ts';

@@ -13,6 +13,7 @@ export * from './repositories/registry-writer.ts';
 export * from './repositories/remittance-repo.ts';
 export * from './repositories/risk-repo.ts';
 export * from './repositories/settlement-repo.ts';
+export * from './repositories/value-based-runs-repo.ts';
 export * from './repositories/json-insert.ts';
 export * from './repositories/contract-view-repo.ts';
 export * from './repositories/import-repo.ts';

@@ -138,6 +138,38 @@ export interface MemberRisk {
   diagnoses: Array<{ code: string; ccs: string[]; note?: string }>;
 }
 
+/** POST /api/attribution-runs: one run, with each contract's roster counts and changes since the run before. */
+export interface AttributionRunSummary {
+  id: string;
+  windowKind: 'retrospective' | 'prospective';
+  windowFrom: string;
+  windowTo: string;
+  members: number;
+  byStep: Record<string, number>;
+  changeCount: number;
+  contracts: Array<{ contractId: string; name: string; providerOrgId: string; members: number; new: number; changed: number; dropped: number }>;
+}
+
+/** POST /api/risk-runs: one CMS-HCC V28 run of a payment year. */
+export interface RiskRunSummary {
+  id: string;
+  paymentYear: number;
+  diagnosisYear: number;
+  members: number;
+  membersWithHccs: number;
+  meanRaw: string;
+  meanPayment: string;
+  topHccs: Array<{ hcc: string; label: string; members: number }>;
+}
+
+/** One version of a contract's value-based terms (GET /api/contracts/{id}/terms). */
+export interface TermsVersion {
+  version: number;
+  effectiveFrom: string;
+  createdAt: string;
+  terms: Record<string, unknown>;
+}
+
 const TOKEN_KEY = 'tandem.token';
 
 export class ApiError extends Error {
@@ -184,4 +216,8 @@ export const api = {
   contractMember: (id: string, key: string, year: number) => call<ContractMember>(`/api/contracts/${encodeURIComponent(id)}/members/${encodeURIComponent(key)}?year=${year}`),
   settlement: (id: string) => call<Settlement>(`/api/settlements/${encodeURIComponent(id)}`),
   settle: (contractId: string, period: number) => call<Settlement>(`/api/contracts/${encodeURIComponent(contractId)}/settlements`, { method: 'POST', body: JSON.stringify({ period }) }),
+  runAttribution: (year: number, window: 'retrospective' | 'prospective') => call<AttributionRunSummary>('/api/attribution-runs', { method: 'POST', body: JSON.stringify({ year, window }) }),
+  runRisk: (paymentYear: number) => call<RiskRunSummary>('/api/risk-runs', { method: 'POST', body: JSON.stringify({ paymentYear }) }),
+  contractTerms: (id: string) => call<{ contractId: string; versions: TermsVersion[] }>(`/api/contracts/${encodeURIComponent(id)}/terms`),
+  addContractTerms: (id: string, effective: string, terms: unknown) => call<TermsVersion>(`/api/contracts/${encodeURIComponent(id)}/terms`, { method: 'POST', body: JSON.stringify({ effective, terms }) }),
 };

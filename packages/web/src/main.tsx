@@ -65,14 +65,15 @@ function App() {
   const memberAccess = /^#\/members(?:\/(.+))?$/.exec(hash);
   const onContracts = hash.startsWith('#/contracts') || hash.startsWith('#/settlements');
   const priorAuth = /^#\/prior-auth(?:\/(.+))?$/.exec(hash);
-  const canSettle = user.org.type === 'payer' && (user.role === 'admin' || user.role === 'analyst');
+  const canRun = user.org.type === 'payer' && (user.role === 'admin' || user.role === 'analyst');
+  const canEditTerms = user.org.type === 'payer' && user.role === 'admin';
   const d = decodeURIComponent;
   const quality = /^#\/quality(?:\/(\d{4})(?:\/members\/(.+))?)?$/.exec(hash);
   const page = quality ? (quality[2] ? <QualityMemberPage year={Number(quality[1])} memberKey={d(quality[2])} onError={onError} /> : <QualityPage year={quality[1] ? Number(quality[1]) : null} onError={onError} />)
     : memberAccess ? <MemberAccessPage memberKey={memberAccess[1] ? d(memberAccess[1]) : null} onError={onError} />
     : priorAuth ? (priorAuth[1] ? <PriorAuthDetailPage id={d(priorAuth[1])} user={user} onError={onError} /> : <PriorAuthPage user={user} onError={onError} />)
     : member ? <ContractMemberPage contractId={d(member[1]!)} year={Number(member[2])} memberKey={d(member[3]!)} onError={onError} />
-    : contract ? <ContractsPage contractId={contract[1] ? d(contract[1]) : null} year={contract[2] ? Number(contract[2]) : null} canSettle={canSettle} onError={onError} />
+    : contract ? <ContractsPage contractId={contract[1] ? d(contract[1]) : null} year={contract[2] ? Number(contract[2]) : null} canRun={canRun} canEditTerms={canEditTerms} onError={onError} />
       : settlementId ? <SettlementPage id={d(settlementId)} onError={onError} />
         : claimId ? <ClaimDetailPage id={d(claimId)} onError={onError} /> : <ClaimsPage onError={onError} />;
   return (

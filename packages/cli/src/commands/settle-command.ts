@@ -3,8 +3,8 @@
  * (a contract's shared-savings statement for a year, printed as its waterfall).
  */
 import { formatCents } from '@tandem/core';
-import { parseTerms, settleContract, silentLogger, systemContext } from '@tandem/server';
-import { addContractTerms, defaultPayerId } from '@tandem/store';
+import { addContractTermsVersion, settleContract, silentLogger, systemContext } from '@tandem/server';
+import { defaultPayerId } from '@tandem/store';
 import { InvalidArgumentError, type Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { CliError, EXIT, readConfig } from '../config.ts';
@@ -32,11 +32,12 @@ export function settleCommands(program: Command): void {
       } catch (e) {
         throw new CliError(`${o.file} is not JSON: ${(e as Error).message}`, EXIT.USAGE);
       }
-      const terms = parseTerms(raw);
+      // The same use case as POST /api/contracts/{id}/terms: same checks, audited as the system.
       const version = await withStore(readConfig(), async (store) => {
-        const found = await store.db.selectFrom('contract').select('id').where('id', '=', o.contract).executeTakeFirst();
+        // On behalf of the contract's own payer (a database may hold more than one).
+        const found = await store.db.selectFrom('contract').select('payer_org_id').where('id', '=', o.contract).executeTakeFirst();
         if (!found) throw new CliError(`no such contract: ${o.contract}`, EXIT.USAGE);
-        return addContractTerms(store.db, o.contract, o.effective, { ...terms });
+        return (await addContractTermsVersion({ store, clock: () => new Date(), log: silentLogger }, systemContext(found.payer_org_id), { contractId: o.contract, effective: o.effective, terms: raw })).version;
       });
       process.stdout.write(`contract ${o.contract}: terms version ${version}, effective ${o.effective}\n`);
     });

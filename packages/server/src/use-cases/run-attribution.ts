@@ -82,7 +82,8 @@ export async function attributionParameters(db: Db, payerId: string, asOf: strin
   return { parameters: found[0]!.parameters, source: found.map((f) => f.source).join(', ') };
 }
 
-function parseAttributionParameters(raw: unknown, where: string): AttributionParameters {
+/** Checks a terms' `attribution` object, naming the list that is wrong (`where` says whose terms). */
+export function parseAttributionParameters(raw: unknown, where: string): AttributionParameters {
   const o = (raw ?? {}) as Record<string, unknown>;
   const list = (name: string, re: RegExp): string[] | undefined => {
     const v = o[name];

@@ -1,12 +1,16 @@
 /**
  * Value-based contracts: the same page for the payer and the provider organization — roster
  * with changes, risk distribution and recapture list, PMPM by month against the benchmark,
- * and the settlement runs. Every figure comes from /api/contracts/{id}/overview.
+ * and the settlement runs. Every figure comes from /api/contracts/{id}/overview. The payer's
+ * staff also run attribution, risk and settlement here (contract-run-panel.tsx); both parties
+ * read the contract's terms versions (contract-terms-section.tsx).
  */
 import { useEffect, useState } from 'react';
 import { api, type ContractItem, type ContractOverview } from '../api-client.ts';
 import { BarChart } from '../components/bar-chart.tsx';
 import { usd, usdShort } from '../money.ts';
+import { ContractRunPanel } from './contract-run-panel.tsx';
+import { ContractTermsSection } from './contract-terms-section.tsx';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -14,11 +18,17 @@ export function contractHref(id: string, year: number): string {
   return `#/contracts/${encodeURIComponent(id)}/${year}`;
 }
 
-export function ContractsPage({ contractId, year, canSettle, onError }: { contractId: string | null; year: number | null; canSettle: boolean; onError: (e: unknown) => void }) {
+/**
+ * `canRun`: payer administrators and analysts (attribution, risk, settlement);
+ * `canEditTerms`: payer administrators (the server enforces both).
+ */
+export function ContractsPage({ contractId, year, canRun, canEditTerms, onError }: { contractId: string | null; year: number | null; canRun: boolean; canEditTerms: boolean; onError: (e: unknown) => void }) {
   const [contracts, setContracts] = useState<ContractItem[] | null>(null);
+  // Bumped after a run: the contract list (its years) and the overview's figures reload.
+  const [reload, setReload] = useState(0);
   useEffect(() => {
     api.contracts().then((r) => setContracts(r.items), onError);
-  }, [onError]);
+  }, [reload, onError]);
   if (!contracts) return <section className="card"><p className="muted">Loading…</p></section>;
   if (contracts.length === 0) return <section className="card"><h2>Contracts</h2><p className="muted">No value-based contracts.</p></section>;
   const current = contracts.find((c) => c.id === contractId) ?? contracts[0]!;
@@ -38,25 +48,24 @@ export function ContractsPage({ contractId, year, canSettle, onError }: { contra
           </select>
         </label>
       </section>
-      <ContractOverviewView id={current.id} year={y} canSettle={canSettle} onError={onError} />
+      {canRun && <ContractRunPanel contractId={current.id} year={y} onRan={(action, ranYear) => {
+        // A retrospective attribution or a settlement of another year: show that year.
+        if (action !== 'risk' && ranYear !== y) window.location.hash = contractHref(current.id, ranYear);
+        setReload((n) => n + 1);
+      }} />}
+      <ContractOverviewView id={current.id} year={y} reload={reload} canEditTerms={canEditTerms} onTermsChanged={() => setReload((n) => n + 1)} onError={onError} />
     </>
   );
 }
 
-function ContractOverviewView({ id, year, canSettle, onError }: { id: string; year: number; canSettle: boolean; onError: (e: unknown) => void }) {
+function ContractOverviewView({ id, year, reload, canEditTerms, onTermsChanged, onError }: { id: string; year: number; reload: number; canEditTerms: boolean; onTermsChanged: () => void; onError: (e: unknown) => void }) {
   const [o, setO] = useState<ContractOverview | null>(null);
   const [filter, setFilter] = useState<'all' | 'new' | 'changed'>('all');
-  const [settling, setSettling] = useState(false);
-  const [reload, setReload] = useState(0);
   useEffect(() => {
-    setO(null);
+    // Keep the figures on screen while a reload after a run is under way (no flash of "Loading…").
     api.contractOverview(id, year).then(setO, onError);
   }, [id, year, reload, onError]);
-  if (!o) return <section className="card"><p className="muted">Loading…</p></section>;
-  const settle = () => {
-    setSettling(true);
-    api.settle(id, year).then((s) => { window.location.hash = `#/settlements/${s.id}`; }, onError).finally(() => { setSettling(false); setReload((n) => n + 1); });
-  };
+  if (!o || o.contract.id !== id || o.year !== year) return <section className="card"><p className="muted">Loading…</p></section>;
   const r = o.roster;
   const members = r?.members.filter((m) => filter === 'all' || m.change === filter) ?? [];
   const memberHref = (key: string) => `#/contracts/${encodeURIComponent(o.contract.id)}/${o.year}/members/${encodeURIComponent(key)}`;
@@ -81,10 +90,7 @@ function ContractOverviewView({ id, year, canSettle, onError }: { id: string; ye
         </div>
       </section>
       <section className="card">
-        <div className="toolbar">
-          <h2>Settlements</h2>
-          {canSettle && <button data-testid="settle" disabled={settling || !o.terms} onClick={settle}>{settling ? 'Settling…' : `Settle ${o.year}`}</button>}
-        </div>
+        <h2>Settlements</h2>
         {o.terms ? <p className="muted small">Terms version {o.terms.version} ({o.terms.type}) effective {o.terms.effectiveFrom}.</p> : <p className="muted">No value-based terms in effect for {o.year}.</p>}
         <table className="compact" data-testid="settlements">
           <thead><tr><th>Run</th><th>Year</th><th>Terms</th><th>Created</th><th className="num">Payment</th></tr></thead>
@@ -98,6 +104,7 @@ function ContractOverviewView({ id, year, canSettle, onError }: { id: string; ye
           </tbody>
         </table>
       </section>
+      <ContractTermsSection contractId={o.contract.id} year={o.year} inEffect={o.terms?.version ?? null} canEdit={canEditTerms} onChanged={onTermsChanged} onError={onError} />
       <section className="grid">
         <div className="card">
           <div className="toolbar">
