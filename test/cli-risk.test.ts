@@ -57,6 +57,15 @@ describe(`tandem risk run and attribute on ${process.env.DATABASE_URL ? 'Postgre
       const statement = JSON.parse(st.stdout) as { inputs: { members: number; benchmarkCents: number; expenditureCents: number }; outputs: { waterfall: Array<{ step: string; amountCents: number }>; paymentCents: number } };
       expect(statement.inputs.members).toBeGreaterThan(0);
       expect(statement.outputs.waterfall[2]).toEqual(expect.objectContaining({ step: 'gross savings', amountCents: statement.inputs.benchmarkCents - statement.inputs.expenditureCents }));
+      // The stored run replays from its frozen inputs alone, byte for byte.
+      const runId = (JSON.parse(st.stdout) as { id: string }).id;
+      const verified = await runCli(['settle', '--verify', runId], e.env);
+      expect(verified.code, verified.stderr).toBe(0);
+      expect(verified.stdout).toMatch(new RegExp(`^settlement ${runId}: replay identical \\(sha256 [0-9a-f]{64}\\)`));
+      expect((await runCli(['settle', '--verify', 'settle-999999'], e.env)).stderr).toMatch(/settle-999999/);
+      const noArgs = await runCli(['settle', '--contract', contract], e.env);
+      expect(noArgs.code).toBe(2);
+      expect(noArgs.stderr).toMatch(/settle needs --contract ID and --period YYYY \(or --verify RUN_ID\)/);
       const text = await runCli(['settle', '--contract', contract, '--period', '2026'], e.env);
       expect(text.stdout).toMatch(/payment\s+-?\$[\d,]+\.\d\d/);
       const badTerms = join(dir, 'bad.json');
@@ -76,6 +85,6 @@ describe(`tandem risk run and attribute on ${process.env.DATABASE_URL ? 'Postgre
     } finally {
       await e.dispose();
     }
-  }, 180_000); // a dozen CLI processes, each starting Node and tsx: slow on a loaded 2-core machine
+  }, 240_000); // some fifteen CLI processes, each starting Node and tsx: slow on a loaded 2-core machine
 });
 

@@ -1,14 +1,16 @@
 /**
  * Value-based contracts over HTTP: the contracts a caller is party to, their settlement runs,
- * and one statement — identical for the payer and the provider organization.
+ * one statement — identical for the payer and the provider organization — its replay and its
+ * per-member claim set.
  */
 import { TandemError } from '@tandem/core';
-import { attributionYears, getSettlement, listSettlements, visibleContracts } from '@tandem/store';
+import { attributionYears, getSettlement, listSettlements, settlementMemberClaims, visibleContracts } from '@tandem/store';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { access } from '../http/authenticate.ts';
 import { contractMember, contractOverview } from '../use-cases/contract-view.ts';
 import { settleContract } from '../use-cases/settle-contract.ts';
+import { verifySettlement } from '../use-cases/verify-settlement.ts';
 
 export function valueBasedRoutes(app: FastifyInstance, deps: Deps) {
   app.get('/api/contracts', { schema: { summary: 'Contracts the caller is a party to' } }, async (request) => {
@@ -34,6 +36,13 @@ export function valueBasedRoutes(app: FastifyInstance, deps: Deps) {
     const s = await getSettlement(deps.store.db, access(request), request.params.id);
     if (!s) throw new TandemError('NOT_FOUND', `settlement ${request.params.id}`);
     return s;
+  });
+  app.get<{ Params: { id: string } }>('/api/settlements/:id/verify', { schema: { summary: 'Replay a stored settlement from its frozen inputs and compare byte for byte (both parties)' } }, async (request) =>
+    verifySettlement(deps, access(request), request.params.id));
+  app.get<{ Params: { id: string; key: string } }>('/api/settlements/:id/members/:key', { schema: { summary: "One member's claims as the stored run counted them (the frozen claim set; both parties)" } }, async (request) => {
+    const m = await settlementMemberClaims(deps.store.db, access(request), request.params.id, request.params.key);
+    if (!m) throw new TandemError('NOT_FOUND', `member ${request.params.key} in settlement ${request.params.id}`);
+    return m;
   });
 }
 
