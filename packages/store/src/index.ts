@@ -30,3 +30,4 @@ export * from './repositories/clinical-reader.ts';
 export * from './repositories/prior-auth-eob-reader.ts';
 export * from './repositories/payer-to-payer-repo.ts';
 export * from './repositories/disclosure-repo.ts';
+export * from './repositories/member-alignment-repo.ts';

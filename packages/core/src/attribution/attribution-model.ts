@@ -26,6 +26,17 @@ export interface AttributionService {
   readonly lineNumber: number;
 }
 
+/**
+ * A member's designation of an organization (voluntary alignment, 42 CFR 425.402(e)): since
+ * `from`, optionally of one of its practitioners, optionally until a last day.
+ */
+export interface VoluntaryAlignment {
+  readonly orgId: string;
+  readonly practitionerNpi?: string | null;
+  readonly from: string;
+  readonly until?: string | null;
+}
+
 export type AttributionStep = 'voluntary' | 'primary-care-practitioner' | 'specialist' | 'none';
 
 export interface MemberAttribution {

@@ -2,7 +2,7 @@
  * What attribution reads (eligible members, primary-care-relevant service lines with who
  * furnished them, voluntary alignments) and how a run is stored and compared.
  */
-import type { AccessContext, AttributionService } from '@tandem/core';
+import type { AccessContext, AttributionService, VoluntaryAlignment } from '@tandem/core';
 import { sql } from 'kysely';
 import type { Db } from '../open-database.ts';
 import { recordAudit } from './audit-repo.ts';
@@ -48,15 +48,20 @@ export async function attributionServices(db: Db, payerId: string, from: string,
   }));
 }
 
-export async function voluntaryAlignments(db: Db, payerId: string, asOf: string): Promise<Map<string, string>> {
+/**
+ * Designations (voluntary alignment) in effect on `asOf` — the window's last day, as CMS takes
+ * the designation made by then — of the payer's members: begun on or before it, not ended before it.
+ */
+export async function voluntaryAlignments(db: Db, payerId: string, asOf: string): Promise<Map<string, VoluntaryAlignment>> {
   const rows = await db
     .selectFrom('member_alignment as a')
     .innerJoin('member as m', 'm.key', 'a.member_key')
-    .select(['a.member_key', 'a.org_id'])
+    .select(['a.member_key', 'a.org_id', 'a.practitioner_npi', sql<string>`to_char(a.designated_on, 'YYYY-MM-DD')`.as('from'), sql<string | null>`to_char(a.effective_to, 'YYYY-MM-DD')`.as('until')])
     .where('m.payer_org_id', '=', payerId)
     .where('a.designated_on', '<=', asOf)
+    .where((eb) => eb.or([eb('a.effective_to', 'is', null), eb('a.effective_to', '>=', asOf)]))
     .execute();
-  return new Map(rows.map((r) => [r.member_key, r.org_id]));
+  return new Map(rows.map((r) => [r.member_key, { orgId: r.org_id, practitionerNpi: r.practitioner_npi, from: r.from, until: r.until }]));
 }
 
 export interface AttributionRunRow {
