@@ -21,7 +21,7 @@ function rangeCodes(a: number, b: number): string[] {
   return Array.from({ length: b - a + 1 }, (_, i) => String(a + i));
 }
 
-export const MSSP_DEFAULTS: AttributionParameters = { primaryCareCodes: MSSP_PRIMARY_CARE_CODES, primaryCareTaxonomies: MSSP_PRIMARY_CARE_TAXONOMIES };
+export const MSSP_DEFAULTS: AttributionParameters = { primaryCareCodes: MSSP_PRIMARY_CARE_CODES, primaryCareTaxonomies: MSSP_PRIMARY_CARE_TAXONOMIES, minCoverageMonths: 1 };
 
 export function isPrimaryCarePractitioner(taxonomy: string, p: AttributionParameters): boolean {
   return p.primaryCareTaxonomies.some((t) => (t.length === 10 ? taxonomy === t : taxonomy.startsWith(t)));

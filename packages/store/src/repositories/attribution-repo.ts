@@ -9,19 +9,22 @@ import { recordAudit } from './audit-repo.ts';
 import { insertJsonRows } from './json-insert.ts';
 import { latestRosterChanges, latestRunOf, rosterConfirmation, rosterMemberKeys } from './roster-change-repo.ts';
 
-/** Members with coverage overlapping [from, to]. */
-export async function attributionEligible(db: Db, payerId: string, from: string, to: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('member as m')
-    .innerJoin('coverage as c', 'c.member_key', 'm.key')
-    .select('m.key')
-    .distinct()
-    .where('m.payer_org_id', '=', payerId)
-    .where('c.effective_from', '<=', to)
-    .where((eb) => eb.or([eb('c.effective_to', 'is', null), eb('c.effective_to', '>=', from)]))
-    .orderBy('m.key')
-    .execute();
-  return rows.map((r) => r.key);
+/**
+ * Members of the payer with at least `minMonths` months of coverage in [from, to] — a month
+ * counts when the member is covered on its first day (as settlement counts member months).
+ */
+export async function attributionEligible(db: Db, payerId: string, from: string, to: string, minMonths = 1): Promise<string[]> {
+  const rows = await sql<{ key: string }>`
+    select c.member_key as key
+    from coverage c
+    join member m on m.key = c.member_key
+    cross join lateral generate_series(date_trunc('month', greatest(c.effective_from, ${from}::date)), least(coalesce(c.effective_to, ${to}::date), ${to}::date), interval '1 month') as g(month)
+    where m.payer_org_id = ${payerId} and c.effective_from <= ${to}::date and (c.effective_to is null or c.effective_to >= ${from}::date)
+      and g.month >= c.effective_from and g.month >= ${from}::date
+    group by c.member_key
+    having count(distinct g.month) >= ${minMonths}
+    order by c.member_key`.execute(db);
+  return rows.rows.map((r) => r.key);
 }
 
 /**
