@@ -15,17 +15,20 @@ export function attributeCommand(program: Command): void {
   const attribute = program
     .command('attribute')
     .description('attribute members to provider organizations (MSSP, 42 CFR 425.402): voluntary alignment, then primary care plurality; stores the run')
-    .requiredOption('--year <YYYY>', 'performance year', intOption('--year', 2000, 2100))
+    // Not a commander requiredOption: commander checks a parent's mandatory options for its subcommands too (`attribute align`).
+    .option('--year <YYYY>', 'performance year (required)', intOption('--year', 2000, 2100))
     .option('--window <kind>', 'retrospective (the year) or prospective (12 months ending September 30 of the year before)', (v: string): WindowKind => {
       if (v !== 'retrospective' && v !== 'prospective') throw new InvalidArgumentError('--window must be retrospective or prospective');
       return v;
     }, 'retrospective' as WindowKind)
     .option('--json', 'print the run summary as JSON')
-    .action(async (o: { year: number; window: WindowKind; json?: boolean }) => {
+    .action(async (o: { year?: number; window: WindowKind; json?: boolean }) => {
+      const year = o.year;
+      if (year === undefined) throw new CliError("required option '--year <YYYY>' not specified (or: tandem attribute align --member KEY …)", EXIT.USAGE);
       const s = await withStore(readConfig(), async (store) => {
         const payerId = await defaultPayerId(store.db);
         if (!payerId) throw new CliError('no payer is configured in this database: run `tandem generate --members N` first', EXIT.FAILURE);
-        return runAttribution({ store, clock: () => new Date(), log: silentLogger }, systemContext(payerId), { year: o.year, window: o.window });
+        return runAttribution({ store, clock: () => new Date(), log: silentLogger }, systemContext(payerId), { year, window: o.window });
       });
       if (o.json) {
         process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);

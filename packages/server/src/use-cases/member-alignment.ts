@@ -24,7 +24,9 @@ function assertMayRecord(ctx: AccessContext): void {
 }
 
 function isoDate(v: unknown, name: string): string {
-  const ok = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v;
+  // A month 13 is an invalid Date (toISOString would throw); February 30 rolls over to March 2: both refused.
+  const d = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : null;
+  const ok = d !== null && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
   if (!ok) throw new TandemError('INVALID_REQUEST', `alignment.${name} must be a date YYYY-MM-DD, got ${JSON.stringify(v)}`);
   return v as string;
 }

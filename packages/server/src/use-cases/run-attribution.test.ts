@@ -72,6 +72,7 @@ describe(`attribution run on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite
     expect((await call(payer, 'PUT', 'm-nobody', { orgId: PROVIDER.id })).statusCode).toBe(404);
     expect(await problem({ orgId: PAYER.id })).toEqual([`Invalid request: alignment.orgId: ${PAYER.id} is not a provider organization (tandem orgs --kind provider lists them)`]);
     expect(await problem({ orgId: PROVIDER.id, from: '2026-02-30' })).toEqual(['Invalid request: alignment.from must be a date YYYY-MM-DD, got "2026-02-30"']);
+    expect(await problem({ orgId: PROVIDER.id, until: '2026-13-01' })).toEqual(['Invalid request: alignment.until must be a date YYYY-MM-DD, got "2026-13-01"']);
     expect(await problem({ orgId: PROVIDER.id, from: '2026-06-01', until: '2026-05-31' })).toEqual(['Invalid request: alignment.until (2026-05-31) is before alignment.from (2026-06-01)']);
     expect(await problem({ orgId: PROVIDER_2.id, practitionerNpi: makeNpi('112345678') })).toEqual([`Invalid request: alignment.practitionerNpi: ${makeNpi('112345678')} is not a practitioner of ${PROVIDER_2.id}`]);
     expect(await problem({ orgId: PROVIDER.id, practitionerNpi: '1234567890' })).toEqual(['Invalid request: alignment.practitionerNpi must be a valid 10-digit NPI, got "1234567890"']);
