@@ -36,8 +36,9 @@ async function read(db: Db, memberKey: string): Promise<MemberAlignment | null> 
 
 /** Records (or replaces) a member's designation; the caller has checked the member is its own. Audited. */
 export async function setMemberAlignment(db: Db, ctx: AccessContext, a: { memberKey: string; orgId: string; practitionerNpi: string | null; from: string; until: string | null }): Promise<MemberAlignment> {
-  const values = { org_id: a.orgId, practitioner_npi: a.practitionerNpi, designated_on: a.from, effective_to: a.until, recorded_by: ctx.actor, recorded_at: sql<string>`now()` };
-  await db.insertInto('member_alignment').values({ member_key: a.memberKey, ...values }).onConflict((oc) => oc.column('member_key').doUpdateSet(values)).execute();
+  const values = { org_id: a.orgId, practitioner_npi: a.practitionerNpi, designated_on: a.from, effective_to: a.until, recorded_by: ctx.actor };
+  // recorded_at defaults to now() on insert; a replacement sets it again.
+  await db.insertInto('member_alignment').values({ member_key: a.memberKey, ...values }).onConflict((oc) => oc.column('member_key').doUpdateSet({ ...values, recorded_at: sql<string>`now()` })).execute();
   await recordAudit(db, ctx, { action: 'update', resourceType: 'MemberAlignment', resourceId: a.memberKey, memberKeys: [a.memberKey], detail: { orgId: a.orgId, practitionerNpi: a.practitionerNpi, from: a.from, until: a.until } });
   return (await read(db, a.memberKey))!;
 }
