@@ -42,7 +42,7 @@ describe(`tandem risk run and attribute on ${process.env.DATABASE_URL ? 'Postgre
       expect(bad.code).toBe(2);
       const a = await runCli(['attribute', '--year', '2026', '--json'], e.env);
       expect(a.code, a.stderr).toBe(0);
-      const att = JSON.parse(a.stdout) as { members: number; byStep: Record<string, number>; contracts: Array<{ members: number; new: number }> };
+      const att = JSON.parse(a.stdout) as { members: number; byStep: Record<string, number>; contracts: Array<{ contractId: string; providerOrgId: string; members: number; new: number }> };
       expect(att.byStep['primary-care-practitioner']! + att.byStep.specialist!).toBeGreaterThan(0);
       expect(att.contracts.reduce((t, c) => t + c.new, 0)).toBe(att.contracts.reduce((t, c) => t + c.members, 0));
       const again = await runCli(['attribute', '--year', '2026'], e.env);
@@ -57,6 +57,14 @@ describe(`tandem risk run and attribute on ${process.env.DATABASE_URL ? 'Postgre
       const statement = JSON.parse(st.stdout) as { inputs: { members: number; benchmarkCents: number; expenditureCents: number }; outputs: { waterfall: Array<{ step: string; amountCents: number }>; paymentCents: number } };
       expect(statement.inputs.members).toBeGreaterThan(0);
       expect(statement.outputs.waterfall[2]).toEqual(expect.objectContaining({ step: 'gross savings', amountCents: statement.inputs.benchmarkCents - statement.inputs.expenditureCents }));
+      // The stored run replays from its frozen inputs alone, byte for byte.
+      const runId = (JSON.parse(st.stdout) as { id: string }).id;
+      const verified = await runCli(['settle', '--verify', runId], e.env);
+      expect(verified.code, verified.stderr).toBe(0);
+      expect(verified.stdout).toMatch(new RegExp(`^settlement ${runId}: replay identical \\(sha256 [0-9a-f]{64}\\)`));
+      const noArgs = await runCli(['settle', '--contract', contract], e.env);
+      expect(noArgs.code).toBe(2);
+      expect(noArgs.stderr).toMatch(/settle needs --contract ID and --period YYYY \(or --verify RUN_ID\)/);
       const text = await runCli(['settle', '--contract', contract, '--period', '2026'], e.env);
       expect(text.stdout).toMatch(/payment\s+-?\$[\d,]+\.\d\d/);
       const badTerms = join(dir, 'bad.json');
@@ -73,9 +81,24 @@ describe(`tandem risk run and attribute on ${process.env.DATABASE_URL ? 'Postgre
       expect(rc.code, rc.stderr).toBe(0);
       // The population has no 2025 claims, so nothing coded last year can be missing this year.
       expect(JSON.parse(rc.stdout)).toMatchObject({ available: true, gaps: [] });
+
+      // Voluntary alignment from the command line: a member of the first contract designates another organization.
+      const member = Object.keys((JSON.parse(st.stdout) as { inputs: { memberMonthsByMember: Record<string, number> } }).inputs.memberMonthsByMember)[0]!;
+      const other = att.contracts.find((c) => c.contractId !== contract)!.providerOrgId;
+      const badDate = await runCli(['attribute', 'align', '--member', member, '--org', other, '--from', '2026-13-01'], e.env);
+      expect(badDate.code, badDate.stderr).toBe(2);
+      expect(badDate.stderr.trim().split('\n')).toEqual(['tandem: Invalid request: alignment.from must be a date YYYY-MM-DD, got "2026-13-01"']);
+      const aligned = await runCli(['attribute', 'align', '--member', member, '--org', other, '--from', '2026-01-01'], e.env);
+      expect(aligned.code, aligned.stderr).toBe(0);
+      expect(aligned.stdout).toBe(`member ${member} aligned with ${other} from 2026-01-01; the next attribution run assigns the member there\n`);
+      const after = JSON.parse((await runCli(['attribute', '--year', '2026', '--json'], e.env)).stdout) as { byStep: Record<string, number>; changes: Array<{ memberKey: string; to: string }> };
+      expect(after.byStep['voluntary']).toBe(1);
+      expect(after.changes).toContainEqual(expect.objectContaining({ memberKey: member, to: other }));
+      expect((await runCli(['attribute', 'align', '--member', member, '--remove'], e.env)).stdout).toBe(`member ${member}: voluntary alignment removed\n`);
+      expect((await runCli(['attribute', 'align', '--member', member, '--remove', '--org', other], e.env)).code).toBe(2);
     } finally {
       await e.dispose();
     }
-  }, 180_000); // a dozen CLI processes, each starting Node and tsx: slow on a loaded 2-core machine
+  }, 600_000); // some twenty CLI processes, each starting Node and tsx (and PGlite): 10–15 s each on a loaded 2-core machine
 });
 

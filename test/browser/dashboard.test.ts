@@ -2,8 +2,8 @@
  * The dashboard in Debian's Chromium, driven by playwright-core: sign in, see the
  * chart, open a claim down to its adjustment codes; a provider sees only its claims; the
  * payer and the provider see the same contract figures and terms; the payer runs attribution
- * and risk, adds a terms version and settles from the Run panel; both see the same settlement
- * and drill from a waterfall bar to members and claims.
+ * and risk, adds a terms version and settles from the Run panel; both see the same settlement,
+ * drill from a waterfall bar to members and the claims the run counted, and replay the run.
  */
 import { buildApp, DEMO_PASSWORD, seedDemo, silentLogger, type Deps } from '@tandem/server';
 import { DEFAULT_WEB_DIR } from '@tandem/server/runtime';
@@ -163,6 +163,13 @@ describe('dashboard in Chromium', () => {
     await provider.locator('[data-testid="waterfall-bar"][data-step="expenditure"]').click();
     const first = provider.getByTestId('drill-member').first();
     const memberSpend = (await first.locator('td').nth(1).textContent())!;
+    // The claims the run counted for the member (its frozen claim set), and the replay of the run from its snapshot.
+    await first.getByTestId('drill-claims-toggle').click();
+    await provider.getByTestId('drill-claims').first().waitFor();
+    expect(await provider.getByTestId('drill-claims').first().textContent()).toMatch(/counted \$[\d,]+\.\d\d/);
+    await provider.getByTestId('verify').click();
+    await provider.getByTestId('verify-result').waitFor();
+    expect(await provider.getByTestId('verify-result').textContent()).toMatch(/^identical \(sha256 [0-9a-f]{12}…\)$/);
     await first.locator('a').click();
     await provider.getByTestId('contract-member').waitFor();
     expect(await provider.getByTestId('member-paid').textContent()).toBe(memberSpend);

@@ -11,6 +11,8 @@ export * from './use-cases/run-remittance.ts';
 export * from './use-cases/run-risk.ts';
 export * from './use-cases/seed-demo.ts';
 export * from './use-cases/settle-contract.ts';
+export * from './use-cases/verify-settlement.ts';
+export * from './use-cases/member-alignment.ts';
 export * from './use-cases/submit-claims.ts';
 export * from './use-cases/submit-claims-stream.ts';
 export * from './use-cases/import-tuva.ts';

@@ -32,3 +32,4 @@ export * from './repositories/prior-auth-eob-reader.ts';
 export * from './repositories/payer-to-payer-repo.ts';
 export * from './repositories/disclosure-repo.ts';
 export * from './repositories/directory-reader.ts';
+export * from './repositories/member-alignment-repo.ts';

@@ -244,7 +244,13 @@ export interface RiskScoreTable {
 export interface MemberAlignmentTable {
   member_key: string;
   org_id: string;
+  /** First day of the designation. */
   designated_on: string;
+  /** Migration 012: the practitioner the member named, the designation's last day, who recorded it and when. */
+  practitioner_npi: string | null;
+  effective_to: string | null;
+  recorded_by: string | null;
+  recorded_at: Generated<Timestamp>;
 }
 export interface AttributionRunTable {
   id: string;

@@ -111,6 +111,9 @@ export interface Settlement {
     expenditureByMember?: Record<string, number>;
     memberMonthsByMember?: Record<string, number>;
     episodes?: number;
+    /** The frozen per-member scores and quality (the claim set is served per member: `settlementMember`). */
+    riskScores?: Record<string, string>;
+    quality?: { source: 'terms' | 'measures'; scoreBps: number };
     terms: Record<string, unknown>;
   };
   outputs: {
@@ -118,6 +121,22 @@ export interface Settlement {
     episodes?: Array<{ memberKey: string; trigger: { code: string; kind: string; label?: string }; anchorClaimId: string; from: string; to: string; claims: Array<{ claimId: string; paidCents: number }>; actualCents: number; targetCents: number; varianceCents: number }>;
   };
   members: Record<string, { memberId: string; name: string }>;
+}
+
+/** One member's claims as a stored settlement counted them (the run's frozen claim set). */
+export interface SettlementMember {
+  settlementId: string;
+  memberKey: string;
+  countedCents: number;
+  claims: Array<{ id: string; countedCents: number; paidNowCents?: number | null; serviceDate: string | null; providerName: string; status: string | null }>;
+}
+
+export interface SettlementVerification {
+  id: string;
+  identical: boolean;
+  storedSha256: string;
+  replayedSha256: string;
+  difference: { path: string; stored: string; replayed: string } | null;
 }
 
 export interface ContractMember {
@@ -215,6 +234,8 @@ export const api = {
   contractOverview: (id: string, year: number) => call<ContractOverview>(`/api/contracts/${encodeURIComponent(id)}/overview?year=${year}`),
   contractMember: (id: string, key: string, year: number) => call<ContractMember>(`/api/contracts/${encodeURIComponent(id)}/members/${encodeURIComponent(key)}?year=${year}`),
   settlement: (id: string) => call<Settlement>(`/api/settlements/${encodeURIComponent(id)}`),
+  settlementMember: (id: string, key: string) => call<SettlementMember>(`/api/settlements/${encodeURIComponent(id)}/members/${encodeURIComponent(key)}`),
+  verifySettlement: (id: string) => call<SettlementVerification>(`/api/settlements/${encodeURIComponent(id)}/verify`),
   settle: (contractId: string, period: number) => call<Settlement>(`/api/contracts/${encodeURIComponent(contractId)}/settlements`, { method: 'POST', body: JSON.stringify({ period }) }),
   runAttribution: (year: number, window: 'retrospective' | 'prospective') => call<AttributionRunSummary>('/api/attribution-runs', { method: 'POST', body: JSON.stringify({ year, window }) }),
   runRisk: (paymentYear: number) => call<RiskRunSummary>('/api/risk-runs', { method: 'POST', body: JSON.stringify({ paymentYear }) }),

@@ -35,8 +35,8 @@ export function riskCommand(program: Command): void {
     .option('--dx <codes>', 'ICD-10-CM codes, comma-separated (dots optional)', '')
     .option('--orec <code>', 'original reason for entitlement: 0 old age, 1 disability, 2 ESRD, 3 both', oneOf('--orec', ['0', '1', '2', '3'] as const), '0' as const)
     .option('--medicaid', 'Medicaid (new-enrollee cells, institutional LTIMCAID)')
-    .option('--normalization <factor>', 'normalization factor of the payment year', decimalOption('--normalization'), HCC_PARAMETERS_DEFAULT.normalization)
-    .option('--coding-intensity <fraction>', 'MA coding-intensity adjustment', decimalOption('--coding-intensity'), HCC_PARAMETERS_DEFAULT.codingIntensity)
+    .option('--normalization <factor>', 'normalization factor of the payment year (default: the published V28 factor of payment year 2024 — set the factor of the year you score)', decimalOption('--normalization'), HCC_PARAMETERS_DEFAULT.normalization)
+    .option('--coding-intensity <fraction>', 'MA coding-intensity adjustment of the payment year (default: the statutory minimum)', decimalOption('--coding-intensity'), HCC_PARAMETERS_DEFAULT.codingIntensity)
     .option('--json', 'print the score as JSON')
     .action((o: { age: number; sex: 'F' | 'M'; segment: HccSegment; dx: string; orec: '0' | '1' | '2' | '3'; medicaid?: boolean; normalization: string; codingIntensity: string; json?: boolean }) => {
       const s = scoreHcc(loadHccV28(), { age: o.age, sex: o.sex, segment: o.segment, orec: o.orec, medicaid: !!o.medicaid, diagnoses: o.dx.split(',').filter(Boolean) }, { normalization: o.normalization, codingIntensity: o.codingIntensity });
@@ -58,8 +58,8 @@ export function riskCommand(program: Command): void {
     .command('run')
     .description('score every Medicare Advantage member for a payment year from the eligible claims of the year before; stores the run')
     .requiredOption('--year <YYYY>', 'payment year (diagnoses come from claims with service in the year before)', intOption('--year', 2000, 2100))
-    .option('--normalization <factor>', 'normalization factor of the payment year', decimalOption('--normalization'), HCC_PARAMETERS_DEFAULT.normalization)
-    .option('--coding-intensity <fraction>', 'MA coding-intensity adjustment', decimalOption('--coding-intensity'), HCC_PARAMETERS_DEFAULT.codingIntensity)
+    .option('--normalization <factor>', 'normalization factor of the payment year (default: the published V28 factor of payment year 2024 — set the factor of the year you score)', decimalOption('--normalization'), HCC_PARAMETERS_DEFAULT.normalization)
+    .option('--coding-intensity <fraction>', 'MA coding-intensity adjustment of the payment year (default: the statutory minimum)', decimalOption('--coding-intensity'), HCC_PARAMETERS_DEFAULT.codingIntensity)
     .option('--json', 'print the run summary as JSON')
     .action(async (o: { year: number; normalization: string; codingIntensity: string; json?: boolean }) => {
       const summary = await withStore(readConfig(), async (store) => {

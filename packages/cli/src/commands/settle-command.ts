@@ -1,9 +1,10 @@
 /**
  * `tandem contract terms` (versioned value-based terms from a JSON file) and `tandem settle`
- * (a contract's shared-savings statement for a year, printed as its waterfall).
+ * (a contract's statement for a year, printed as its waterfall; `--verify RUN_ID` replays a
+ * stored run from its frozen inputs and compares it byte for byte).
  */
 import { formatCents } from '@tandem/core';
-import { addContractTermsVersion, settleContract, silentLogger, systemContext } from '@tandem/server';
+import { addContractTermsVersion, settleContract, silentLogger, systemContext, verifySettlement } from '@tandem/server';
 import { defaultPayerId } from '@tandem/store';
 import { InvalidArgumentError, type Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
@@ -43,15 +44,32 @@ export function settleCommands(program: Command): void {
     });
   program
     .command('settle')
-    .description('settle a contract for a performance year under its terms (shared savings, capitation or bundled episodes) and print the waterfall')
-    .requiredOption('--contract <id>', 'contract id')
-    .requiredOption('--period <YYYY>', 'performance year', intOption('--period', 2000, 2100))
-    .option('--json', 'print the statement (inputs, waterfall, per-member expenditure) as JSON')
-    .action(async (o: { contract: string; period: number; json?: boolean }) => {
+    .description('settle a contract for a performance year under its terms (shared savings, capitation or bundled episodes) and print the waterfall; --verify replays a stored run')
+    .option('--contract <id>', 'contract id')
+    .option('--period <YYYY>', 'performance year', intOption('--period', 2000, 2100))
+    .option('--verify <RUN_ID>', 'recompute a stored run from its frozen inputs alone and compare byte for byte: exit 0 identical, 1 different (the first difference is printed)')
+    .option('--json', 'print the statement (inputs, waterfall, per-member expenditure) or the verification as JSON')
+    .action(async (o: { contract?: string; period?: number; verify?: string; json?: boolean }) => {
+      if (o.verify !== undefined) {
+        if (o.contract !== undefined || o.period !== undefined) throw new CliError('--verify takes a run id alone: drop --contract and --period', EXIT.USAGE);
+        const v = await withStore(readConfig(), async (store) => {
+          const payerId = await defaultPayerId(store.db);
+          if (!payerId) throw new CliError('no payer is configured in this database: run `tandem generate --members N` first', EXIT.FAILURE);
+          return verifySettlement({ store, clock: () => new Date(), log: silentLogger }, systemContext(payerId), o.verify!);
+        });
+        if (o.json) process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+        else if (v.identical) process.stdout.write(`settlement ${v.id}: replay identical (sha256 ${v.storedSha256})\n`);
+        else process.stdout.write(`settlement ${v.id}: replay differs at ${v.difference!.path}: stored ${v.difference!.stored}, replayed ${v.difference!.replayed}\n`);
+        if (!v.identical) process.exitCode = EXIT.FAILURE;
+        return;
+      }
+      if (o.contract === undefined || o.period === undefined) throw new CliError('settle needs --contract ID and --period YYYY (or --verify RUN_ID)', EXIT.USAGE);
+      const contractId = o.contract;
+      const period = o.period;
       const s = await withStore(readConfig(), async (store) => {
         const payerId = await defaultPayerId(store.db);
         if (!payerId) throw new CliError('no payer is configured in this database: run `tandem generate --members N` first', EXIT.FAILURE);
-        return settleContract({ store, clock: () => new Date(), log: silentLogger }, systemContext(payerId), { contractId: o.contract, period: o.period });
+        return settleContract({ store, clock: () => new Date(), log: silentLogger }, systemContext(payerId), { contractId, period });
       });
       if (o.json) {
         process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);

@@ -31,6 +31,10 @@ describe('MSSP attribution (42 CFR 425.402)', () => {
   it('voluntary alignment wins over claims', () => {
     const [v] = attributeMembers(['m4'], [svc('m4', 'org-a', FAMILY, '99213', 50_000)], new Map([['m4', 'org-z']]));
     expect(v).toMatchObject({ orgId: 'org-z', step: 'voluntary' });
+    // The designation's details, and the plurality it overrode, are in the explanation.
+    const [w] = attributeMembers(['m4'], [svc('m4', 'org-a', FAMILY, '99213', 50_000)], new Map([['m4', { orgId: 'org-z', practitionerNpi: '1234567893', from: '2026-05-01', until: null }]]));
+    expect(w).toMatchObject({ orgId: 'org-z', step: 'voluntary', totals: [{ orgId: 'org-a', allowedCents: 50_000 }], services: [] });
+    expect(w!.reason).toBe('the member designated this organization (practitioner NPI 1234567893) from 2026-05-01; voluntary alignment wins over claims — the plurality of primary care allowed charges would have assigned org-a ($500.00 over 1 service(s))');
   });
 
   it('breaks ties by the most recent service, then the lower organization id', () => {

@@ -5,7 +5,7 @@
  * qualifying service, then to the lower organization id (deterministic, written here so both
  * parties can check it).
  */
-import type { AttributionParameters, AttributionService, MemberAttribution } from './attribution-model.ts';
+import type { AttributionParameters, AttributionService, MemberAttribution, VoluntaryAlignment } from './attribution-model.ts';
 
 /** 42 CFR 425.400(c)(1) primary care service codes (CY 2025 list, office/home/domiciliary E/M, AWV, TCM, CCM, PCM, BHI, ACP, virtual check-ins). */
 export const MSSP_PRIMARY_CARE_CODES: ReadonlySet<string> = new Set([
@@ -21,7 +21,7 @@ function rangeCodes(a: number, b: number): string[] {
   return Array.from({ length: b - a + 1 }, (_, i) => String(a + i));
 }
 
-export const MSSP_DEFAULTS: AttributionParameters = { primaryCareCodes: MSSP_PRIMARY_CARE_CODES, primaryCareTaxonomies: MSSP_PRIMARY_CARE_TAXONOMIES };
+export const MSSP_DEFAULTS: AttributionParameters = { primaryCareCodes: MSSP_PRIMARY_CARE_CODES, primaryCareTaxonomies: MSSP_PRIMARY_CARE_TAXONOMIES, minCoverageMonths: 1 };
 
 export function isPrimaryCarePractitioner(taxonomy: string, p: AttributionParameters): boolean {
   return p.primaryCareTaxonomies.some((t) => (t.length === 10 ? taxonomy === t : taxonomy.startsWith(t)));
@@ -42,12 +42,13 @@ function plurality(services: readonly AttributionService[]): MemberAttribution['
 /**
  * @param eligible member keys eligible in the window (coverage months)
  * @param services every service line of the window (non-primary-care ones are ignored here)
- * @param voluntary member-designated organizations (only eligible members count)
+ * @param voluntary member-designated organizations, as an organization id or the designation
+ *   with its practitioner and dates (only eligible members count; the caller passes those in effect)
  */
 export function attributeMembers(
   eligible: readonly string[],
   services: readonly AttributionService[],
-  voluntary: ReadonlyMap<string, string>,
+  voluntary: ReadonlyMap<string, string | VoluntaryAlignment>,
   p: AttributionParameters = MSSP_DEFAULTS,
 ): MemberAttribution[] {
   const byMember = new Map<string, AttributionService[]>();
@@ -59,15 +60,25 @@ export function attributeMembers(
   }
   return eligible.map((memberKey): MemberAttribution => {
     const mine = byMember.get(memberKey) ?? [];
-    const designated = voluntary.get(memberKey);
-    if (designated) return { memberKey, orgId: designated, step: 'voluntary', totals: [], services: [], reason: 'the member designated this organization (voluntary alignment wins over claims)' };
     const pcp = mine.filter((s) => isPrimaryCarePractitioner(s.taxonomy, p));
     const [step, pool] = pcp.length ? (['primary-care-practitioner', pcp] as const) : mine.length ? (['specialist', mine] as const) : (['none', []] as const);
+    const dollars = (c: number) => `$${(c / 100).toFixed(2)}`;
+    const v = voluntary.get(memberKey);
+    if (v) {
+      const a: VoluntaryAlignment = typeof v === 'string' ? { orgId: v, from: '' } : v;
+      // The claims are still weighed, so the explanation shows what the designation overrode.
+      const totals = step === 'none' ? [] : plurality(pool);
+      const claimsWinner = totals[0];
+      const who = `the member designated this organization${a.practitionerNpi ? ` (practitioner NPI ${a.practitionerNpi})` : ''}${a.from ? ` from ${a.from}` : ''}${a.until ? ` until ${a.until}` : ''}`;
+      const overrode = !claimsWinner ? 'no primary care service in the window'
+        : claimsWinner.orgId === a.orgId ? `the plurality of primary care allowed charges agrees (${dollars(claimsWinner.allowedCents)})`
+          : `the plurality of primary care allowed charges would have assigned ${claimsWinner.orgId} (${dollars(claimsWinner.allowedCents)} over ${claimsWinner.services} service(s))`;
+      return { memberKey, orgId: a.orgId, step: 'voluntary', totals, services: mine.filter((s) => s.orgId === a.orgId), reason: `${who}; voluntary alignment wins over claims — ${overrode}` };
+    }
     if (step === 'none') return { memberKey, orgId: null, step, totals: [], services: [], reason: 'no primary care service in the window' };
     const totals = plurality(pool);
     const win = totals[0]!;
     const tie = totals[1] && totals[1].allowedCents === win.allowedCents;
-    const dollars = (c: number) => `$${(c / 100).toFixed(2)}`;
     return {
       memberKey, orgId: win.orgId, step, totals, services: pool.filter((s) => s.orgId === win.orgId),
       reason: `${step === 'specialist' ? 'step 2 (no primary care practitioner seen): specialists' : 'step 1: primary care practitioners'}; plurality of allowed charges for primary care services ${dollars(win.allowedCents)} over ${win.services} service(s)` +

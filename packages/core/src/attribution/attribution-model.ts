@@ -11,6 +11,12 @@ export interface AttributionParameters {
   readonly primaryCareCodes: ReadonlySet<string>;
   /** Taxonomy prefixes of primary care practitioners (internal, family, general medicine, geriatrics, pediatrics; NP, PA, CNS). */
   readonly primaryCareTaxonomies: readonly string[];
+  /**
+   * Eligibility: at least this many months of coverage in the window (a month counts when the
+   * member is covered on its first day, as settlement counts member months). 1 by default,
+   * MSSP-like: "at least one month" of enrollment in the assignment window (42 CFR 425.401(a)).
+   */
+  readonly minCoverageMonths: number;
 }
 
 /** One primary care service line, with who furnished it. */
@@ -24,6 +30,17 @@ export interface AttributionService {
   readonly allowedCents: number;
   readonly claimId: string;
   readonly lineNumber: number;
+}
+
+/**
+ * A member's designation of an organization (voluntary alignment, 42 CFR 425.402(e)): since
+ * `from`, optionally of one of its practitioners, optionally until a last day.
+ */
+export interface VoluntaryAlignment {
+  readonly orgId: string;
+  readonly practitionerNpi?: string | null;
+  readonly from: string;
+  readonly until?: string | null;
 }
 
 export type AttributionStep = 'voluntary' | 'primary-care-practitioner' | 'specialist' | 'none';

@@ -10,7 +10,14 @@ import { fileURLToPath } from 'node:url';
 
 const DIR = fileURLToPath(new URL('../../data/hcc-v28/', import.meta.url));
 
-/** Payment year 2026 parameters: the published V28 normalization factor (1.015, PY2024) and the statutory minimum coding-intensity adjustment. */
+/**
+ * Default payment-year parameters — not those of any particular later year: 1.015 is the V28
+ * normalization factor CMS published for payment year 2024 (data/hcc-v28/README.md), and 0.059
+ * the statutory minimum MA coding-intensity adjustment. CMS publishes a factor per payment year
+ * in its Rate Announcement, so set both for the year you score (`tandem risk run --year Y
+ * --normalization F --coding-intensity C`; `runRiskAdjustment`'s `parameters`). Every risk run
+ * stores the parameters it used.
+ */
 export const HCC_PARAMETERS_DEFAULT: HccParameters = { normalization: '1.015', codingIntensity: '0.059' };
 
 function rows(file: string): Array<Record<string, string>> {

@@ -1,14 +1,17 @@
 /**
  * Value-based contracts over HTTP: the contracts a caller is party to, their settlement runs,
- * and one statement — identical for the payer and the provider organization.
+ * one statement — identical for the payer and the provider organization — its replay and its
+ * per-member claim set; and the payer's record of members' voluntary alignment.
  */
 import { TandemError } from '@tandem/core';
-import { attributionYears, getSettlement, listSettlements, visibleContracts } from '@tandem/store';
+import { attributionYears, getSettlement, listSettlements, settlementMemberClaims, visibleContracts } from '@tandem/store';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { access } from '../http/authenticate.ts';
 import { contractMember, contractOverview } from '../use-cases/contract-view.ts';
 import { settleContract } from '../use-cases/settle-contract.ts';
+import { verifySettlement } from '../use-cases/verify-settlement.ts';
+import { recordAlignment, removeAlignment, type AlignmentRequest } from '../use-cases/member-alignment.ts';
 
 export function valueBasedRoutes(app: FastifyInstance, deps: Deps) {
   app.get('/api/contracts', { schema: { summary: 'Contracts the caller is a party to' } }, async (request) => {
@@ -34,6 +37,19 @@ export function valueBasedRoutes(app: FastifyInstance, deps: Deps) {
     const s = await getSettlement(deps.store.db, access(request), request.params.id);
     if (!s) throw new TandemError('NOT_FOUND', `settlement ${request.params.id}`);
     return s;
+  });
+  app.put<{ Params: { key: string }; Body: AlignmentRequest }>('/api/members/:key/alignment', { schema: { summary: "Record a member's voluntary alignment: the provider organization (and practitioner) they designated; wins over claims at the next attribution run (payer administrators)" } }, async (request) =>
+    recordAlignment(deps, access(request), request.params.key, request.body));
+  app.delete<{ Params: { key: string } }>('/api/members/:key/alignment', { schema: { summary: "Remove a member's voluntary alignment (payer administrators)" } }, async (request, reply) => {
+    await removeAlignment(deps, access(request), request.params.key);
+    return reply.status(204).send();
+  });
+  app.get<{ Params: { id: string } }>('/api/settlements/:id/verify', { schema: { summary: 'Replay a stored settlement from its frozen inputs and compare byte for byte (both parties)' } }, async (request) =>
+    verifySettlement(deps, access(request), request.params.id));
+  app.get<{ Params: { id: string; key: string } }>('/api/settlements/:id/members/:key', { schema: { summary: "One member's claims as the stored run counted them (the frozen claim set; both parties)" } }, async (request) => {
+    const m = await settlementMemberClaims(deps.store.db, access(request), request.params.id, request.params.key);
+    if (!m) throw new TandemError('NOT_FOUND', `member ${request.params.key} in settlement ${request.params.id}`);
+    return m;
   });
 }
 

@@ -277,7 +277,7 @@ describe(`tandem import --format tuva on ${process.env.DATABASE_URL ? 'PostgreSQ
 
   it('attributes 2018 from the imported primary care services, as computed from the CSV', async () => {
     const run = await runAttribution(t.deps, ctx, { year: 2018 });
-    // Eligible: enrolled on some day of 2018.
+    // Eligible: at least one month of 2018 covered on its first day — here the same as enrolled on some day of 2018 (every Tuva span starts on the 1st).
     const eligible = new Set(eligibility.filter((e) => e.enrollment_start_date <= '2018-12-31' && e.enrollment_end_date >= '2018-01-01').map((e) => e.patient_id));
     expect(run.members).toBe(eligible.size);
     // Expected assignment: plurality of allowed cents for primary care codes in 2018 per organization

@@ -17,6 +17,7 @@ import { runAttribution } from './run-attribution.ts';
 import { runMeasures } from './run-measures.ts';
 import { systemContext } from './seed-demo.ts';
 import { settleContract } from './settle-contract.ts';
+import { verifySettlement } from './verify-settlement.ts';
 import { addContractTerms } from '@tandem/store';
 
 type Evidence = Record<string, Array<{ type: string; id: string; source: { kind: string; claimId?: string; submitterOrgId?: string; lineNumber?: number } | null }>>;
@@ -100,13 +101,16 @@ describe(`quality measures on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
   const settledQuality = async () => {
     const s = await settleContract(t.deps, systemContext(PAYER.id), { contractId: 'ct-2', period: 2026 });
     const row = await t.deps.store.db.selectFrom('settlement_run').select('inputs').where('id', '=', s.id).executeTakeFirstOrThrow();
-    return { qualityBps: (s.inputs as { qualityBps: number }).qualityBps, quality: (row.inputs as { quality: { scoreBps: number; measures: Array<{ measure: string; rateBps: number; pointsBps: number }> } }).quality };
+    // The measured score is frozen in the run with its source, and the run replays from it.
+    expect(await verifySettlement(t.deps, systemContext(PAYER.id), s.id)).toMatchObject({ identical: true });
+    return { qualityBps: (s.inputs as { qualityBps: number }).qualityBps, quality: (row.inputs as { quality: { source: string; scoreBps: number; measures: Array<{ measure: string; rateBps: number; pointsBps: number }> } }).quality };
   };
 
   it("settles with the quality score computed from the contract's measure results, not the fixed term", async () => {
     await addContractTerms(t.deps.store.db, 'ct-2', '2026-01-01', TERMS);
     const before = await settledQuality();
     expect(before.qualityBps).toBe(0);
+    expect(before.quality.source).toBe('measures');
     expect(before.quality.measures.map((m) => [m.measure, m.rateBps, m.pointsBps])).toEqual([['BreastCancerScreeningFHIR', 0, 0], ['ColonCancerScreeningFHIR', 0, 0]]);
   });
 

@@ -1,7 +1,8 @@
 /**
  * Attribution over stored claims, on PGlite and on PostgreSQL: step 1 by a family physician's
  * office visit, step 2 by a visit without a known primary care practitioner, voluntary
- * alignment winning on the next run, and the roster change it makes.
+ * alignment (recorded by the payer over the API) winning on the next run with an explanation
+ * that says so, and the roster change it makes.
  */
 import { aClaim, aLine, CONTRACT, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
 import { makeNpi } from '@tandem/core';
@@ -41,12 +42,58 @@ describe(`attribution run on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite
     expect(why.services.map((s) => s.code)).toEqual(['99214']);
     expect(why.services[0]!.allowedCents).toBeGreaterThan(0);
 
-    // MEMBER designates Lakeside: voluntary alignment wins on the next run.
-    await t.deps.store.db.insertInto('member_alignment').values({ member_key: MEMBER.key, org_id: PROVIDER_2.id, designated_on: '2026-05-01' }).execute();
+    // MEMBER designates Lakeside, recorded by the payer over the API: voluntary alignment wins on the next run.
+    const put = await t.app.inject({ method: 'PUT', url: `/api/members/${MEMBER.key}/alignment`, headers: { authorization: `Bearer ${await t.login('payer.admin')}` }, payload: { orgId: PROVIDER_2.id, from: '2026-05-01' } });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(put.json()).toMatchObject({ memberKey: MEMBER.key, orgId: PROVIDER_2.id, practitionerNpi: null, from: '2026-05-01', until: null, recordedBy: 'payer.admin' });
     const second = await runAttribution(t.deps, systemContext(PAYER.id), { year: 2026 });
     expect(second.changes).toEqual([{ memberKey: MEMBER.key, change: 'changed', from: PROVIDER.id, to: PROVIDER_2.id }]);
     expect(second.contracts.map((c) => [c.providerOrgId, c.members])).toEqual([[PROVIDER.id, 0], [PROVIDER_2.id, 2]]);
     expect(second.byStep.voluntary).toBe(1);
+    // The explanation says the designation won, and over which plurality.
+    const v = await t.deps.store.db.selectFrom('attribution').select(['step', 'org_id', 'explanation']).where('run_id', '=', second.id).where('member_key', '=', MEMBER.key).executeTakeFirstOrThrow();
+    const allowed = why.services[0]!.allowedCents;
+    expect(v).toMatchObject({ step: 'voluntary', org_id: PROVIDER_2.id });
+    expect((v.explanation as { reason: string }).reason).toBe(`the member designated this organization from 2026-05-01; voluntary alignment wins over claims — the plurality of primary care allowed charges would have assigned ${PROVIDER.id} ($${(allowed / 100).toFixed(2)} over 1 service(s))`);
+  });
+
+  it('records voluntary alignment for the payer only, refuses bad input with one line, and removes it', async () => {
+    const db = t.deps.store.db;
+    const [payer, riverside] = await Promise.all([t.login('payer.admin'), t.login('riverside.billing')]);
+    const call = (token: string, method: 'PUT' | 'DELETE', key: string, payload?: unknown) => t.app.inject({ method, url: `/api/members/${key}/alignment`, headers: { authorization: `Bearer ${token}` }, ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}) });
+    const problem = async (payload: unknown) => {
+      const r = await call(payer, 'PUT', MEMBER.key, payload);
+      expect(r.statusCode, r.body).toBe(400);
+      return (r.json() as { issue: Array<{ diagnostics: string }> }).issue.map((i) => i.diagnostics);
+    };
+    // A provider may not record a designation, even one naming itself.
+    expect((await call(riverside, 'PUT', MEMBER.key, { orgId: PROVIDER.id })).statusCode).toBe(403);
+    expect((await call(riverside, 'DELETE', MEMBER.key)).statusCode).toBe(403);
+    expect((await call(payer, 'PUT', 'm-nobody', { orgId: PROVIDER.id })).statusCode).toBe(404);
+    expect(await problem({ orgId: PAYER.id })).toEqual([`Invalid request: alignment.orgId: ${PAYER.id} is not a provider organization (tandem orgs --kind provider lists them)`]);
+    expect(await problem({ orgId: PROVIDER.id, from: '2026-02-30' })).toEqual(['Invalid request: alignment.from must be a date YYYY-MM-DD, got "2026-02-30"']);
+    expect(await problem({ orgId: PROVIDER.id, until: '2026-13-01' })).toEqual(['Invalid request: alignment.until must be a date YYYY-MM-DD, got "2026-13-01"']);
+    expect(await problem({ orgId: PROVIDER.id, from: '2026-06-01', until: '2026-05-31' })).toEqual(['Invalid request: alignment.until (2026-05-31) is before alignment.from (2026-06-01)']);
+    expect(await problem({ orgId: PROVIDER_2.id, practitionerNpi: makeNpi('112345678') })).toEqual([`Invalid request: alignment.practitionerNpi: ${makeNpi('112345678')} is not a practitioner of ${PROVIDER_2.id}`]);
+    expect(await problem({ orgId: PROVIDER.id, practitionerNpi: '1234567890' })).toEqual(['Invalid request: alignment.practitionerNpi must be a valid 10-digit NPI, got "1234567890"']);
+    expect(await problem({ org: PROVIDER.id })).toEqual(['Invalid request: alignment.org is not a field: send orgId, and optionally practitionerNpi, from, until']);
+    // Nothing was changed by the refused requests.
+    expect(await db.selectFrom('member_alignment').select(['org_id', 'practitioner_npi']).where('member_key', '=', MEMBER.key).execute()).toEqual([{ org_id: PROVIDER_2.id, practitioner_npi: null }]);
+
+    // Removed: the plurality decides again. A designation that ended before the window's last day does not count.
+    expect((await call(payer, 'DELETE', MEMBER.key)).statusCode).toBe(204);
+    expect((await call(payer, 'DELETE', MEMBER.key)).statusCode).toBe(404);
+    expect((await runAttribution(t.deps, systemContext(PAYER.id), { year: 2026 })).changes).toEqual([{ memberKey: MEMBER.key, change: 'changed', from: PROVIDER_2.id, to: PROVIDER.id }]);
+    expect((await call(payer, 'PUT', MEMBER.key, { orgId: PROVIDER_2.id, from: '2026-01-01', until: '2026-06-30' })).statusCode).toBe(200);
+    expect((await runAttribution(t.deps, systemContext(PAYER.id), { year: 2026 })).byStep.voluntary).toBe(0);
+    // Recorded again, open-ended: Lakeside again (the runs after this test expect it).
+    expect((await call(payer, 'PUT', MEMBER.key, { orgId: PROVIDER_2.id, from: '2026-05-01' })).statusCode).toBe(200);
+    expect((await runAttribution(t.deps, systemContext(PAYER.id), { year: 2026 })).changes).toEqual([{ memberKey: MEMBER.key, change: 'changed', from: PROVIDER.id, to: PROVIDER_2.id }]);
+    // Every write is audited with the member; refused ones wrote nothing.
+    const audits = await db.selectFrom('audit_event').select(['action', 'member_keys', 'detail']).where('resource_type', '=', 'MemberAlignment').orderBy('id').execute();
+    expect(audits.map((a) => [a.action, a.member_keys, (a.detail as { removed?: boolean }).removed ?? false])).toEqual([
+      ['update', [MEMBER.key], false], ['update', [MEMBER.key], true], ['update', [MEMBER.key], false], ['update', [MEMBER.key], false],
+    ]);
   });
 
   it('serves the rosters as Da Vinci ATR Groups: a provider sees only its own contract, every read is audited', async () => {

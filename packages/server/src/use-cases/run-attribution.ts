@@ -1,6 +1,6 @@
 /**
- * An attribution run: every member with coverage in the window assigned (MSSP method,
- * 42 CFR 425.402) and stored with its explanation; rosters per contract with the members
+ * An attribution run: every member with at least `minCoverageMonths` months of coverage in
+ * the window (default 1) assigned (MSSP method, 42 CFR 425.402) and stored with its explanation; rosters per contract with the members
  * new, changed and dropped since the previous run of the same window kind.
  * Retrospective window = the performance year; prospective = the 12 months ending
  * September 30 of the year before (CMS's offset assignment window).
@@ -31,8 +31,8 @@ export async function runAttribution(deps: Deps, ctx: AccessContext, opts: { yea
   const kind = opts.window ?? 'retrospective';
   const { from, to } = attributionWindow(opts.year, kind);
   const db = deps.store.db;
-  const eligible = await attributionEligible(db, ctx.orgId, from, to);
   const { parameters, source } = await attributionParameters(db, ctx.orgId, to);
+  const eligible = await attributionEligible(db, ctx.orgId, from, to, parameters.minCoverageMonths);
   const services = await attributionServices(db, ctx.orgId, from, to, parameters.primaryCareCodes);
   const voluntary = await voluntaryAlignments(db, ctx.orgId, to);
   const assigned = attributeMembers(eligible, services, voluntary, parameters);
@@ -62,8 +62,8 @@ export async function runAttribution(deps: Deps, ctx: AccessContext, opts: { yea
 
 /**
  * Attribution parameters are contract data: a contract's terms may carry
- * `"attribution": {"primaryCareCodes": [...], "primaryCareTaxonomies": [...]}` (either list
- * replaces the MSSP default). One run assigns each member once, so the payer's contracts in
+ * `"attribution": {"primaryCareCodes": [...], "primaryCareTaxonomies": [...], "minCoverageMonths": N}`
+ * (either list replaces the MSSP default; the minimum months of coverage in the window defaults to 1). One run assigns each member once, so the payer's contracts in
  * effect must agree; the run names the terms it took them from.
  */
 export async function attributionParameters(db: Db, payerId: string, asOf: string): Promise<{ parameters: AttributionParameters; source: string | null }> {
@@ -74,7 +74,7 @@ export async function attributionParameters(db: Db, payerId: string, asOf: strin
     const raw = (row?.terms as { attribution?: unknown } | undefined)?.attribution;
     if (raw === undefined) continue;
     const parameters = parseAttributionParameters(raw, `contract ${c.id} terms v${row!.version}`);
-    found.push({ key: JSON.stringify([[...parameters.primaryCareCodes].sort(), [...parameters.primaryCareTaxonomies].sort()]), source: `${c.id} terms v${row!.version}`, parameters });
+    found.push({ key: JSON.stringify([[...parameters.primaryCareCodes].sort(), [...parameters.primaryCareTaxonomies].sort(), parameters.minCoverageMonths]), source: `${c.id} terms v${row!.version}`, parameters });
   }
   if (found.length === 0) return { parameters: MSSP_DEFAULTS, source: null };
   const distinct = [...new Set(found.map((f) => f.key))];
@@ -93,5 +93,10 @@ export function parseAttributionParameters(raw: unknown, where: string): Attribu
   };
   const codes = list('primaryCareCodes', /^[A-Z0-9]{5}$/);
   const taxonomies = list('primaryCareTaxonomies', /^[0-9A-Z]{4,9}X?$/);
-  return { primaryCareCodes: codes ? new Set(codes) : MSSP_DEFAULTS.primaryCareCodes, primaryCareTaxonomies: taxonomies ?? MSSP_DEFAULTS.primaryCareTaxonomies };
+  const min = o['minCoverageMonths'];
+  if (min !== undefined && !(typeof min === 'number' && Number.isInteger(min) && min >= 1 && min <= 12)) throw new TandemError('INVALID_REQUEST', `${where}: attribution.minCoverageMonths must be a whole number of months from 1 to 12`);
+  return {
+    primaryCareCodes: codes ? new Set(codes) : MSSP_DEFAULTS.primaryCareCodes, primaryCareTaxonomies: taxonomies ?? MSSP_DEFAULTS.primaryCareTaxonomies,
+    minCoverageMonths: (min as number | undefined) ?? MSSP_DEFAULTS.minCoverageMonths,
+  };
 }

@@ -15,6 +15,7 @@ import { runAttribution } from './run-attribution.ts';
 import { systemContext } from './seed-demo.ts';
 import { parseTerms } from './contract-terms.ts';
 import { settleContract } from './settle-contract.ts';
+import { verifySettlement } from './verify-settlement.ts';
 
 const PCP = makeNpi('112345678');
 const ctx = systemContext(PAYER.id);
@@ -54,6 +55,7 @@ describe(`capitation and bundle settlements on ${process.env.DATABASE_URL ? 'Pos
     const stored = await getSettlement(t.deps.store.db, ctx, s.id);
     expect(stored?.type).toBe('capitation');
     expect(stored?.members[MEMBER_2.key]?.memberId).toBe(MEMBER_2.memberId);
+    expect(await verifySettlement(t.deps, ctx, s.id)).toMatchObject({ identical: true });
   });
 
   it('settles bundled episodes: own anchors only, every provider\'s claims in the window, discount and stop-gain', async () => {
@@ -79,6 +81,13 @@ describe(`capitation and bundle settlements on ${process.env.DATABASE_URL ? 'Pos
     expect(s.inputs.expenditureByMember).toEqual({ [MEMBER.key]: knee + rehab, [MEMBER_2.key]: m2 });
     const again = await settleContract(t.deps, ctx, { contractId: CONTRACT.id, period: 2026 });
     expect(JSON.stringify(again.outputs)).toBe(JSON.stringify(s.outputs));
+    // The frozen claim set: every claim read, with the anchor codes only on Riverside's own claims of the year.
+    const id = async (pcn: string) => (await t.deps.store.db.selectFrom('claim').select('id').where('patient_control_number', '=', pcn).executeTakeFirstOrThrow()).id;
+    const [kneeId, rehabId, lateId, m2Id] = await Promise.all(['KNEE', 'REHAB', 'LATE', 'M2'].map(id));
+    expect(s.inputs.claims[MEMBER.key]).toEqual(expect.arrayContaining([[kneeId, '2026-03-01', knee, null, ['27447']], [rehabId, '2026-03-20', rehab]]));
+    expect(s.inputs.claims[MEMBER.key]!.map((c) => c[0])).toContain(lateId);
+    expect(s.inputs.claims[MEMBER_2.key]).toEqual([[m2Id, '2026-02-10', m2, '470', ['99214']]]);
+    expect(await verifySettlement(t.deps, ctx, s.id)).toMatchObject({ identical: true, difference: null });
     // Lakeside anchors nothing under Riverside's contract, and has no contract terms of its own.
     await expect(settleContract(t.deps, ctx, { contractId: 'ct-2', period: 2026 })).rejects.toThrow(/no value-based terms/);
   });

@@ -10,6 +10,7 @@ import * as m008 from './008-smart-access.ts';
 import * as m009 from './009-coverage-status.ts';
 import * as m010 from './010-provider-access.ts';
 import * as m011 from './011-payer-to-payer.ts';
+import * as m012 from './012-settlement-snapshot.ts';
 
 /** Migrations are code, listed here in order; the same set runs on PGlite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009-coverage-status': m009,
   '010-provider-access': m010,
   '011-payer-to-payer': m011,
+  '012-settlement-snapshot': m012,
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -2,26 +2,29 @@
  * What attribution reads (eligible members, primary-care-relevant service lines with who
  * furnished them, voluntary alignments) and how a run is stored and compared.
  */
-import type { AccessContext, AttributionService } from '@tandem/core';
+import type { AccessContext, AttributionService, VoluntaryAlignment } from '@tandem/core';
 import { sql } from 'kysely';
 import type { Db } from '../open-database.ts';
 import { recordAudit } from './audit-repo.ts';
 import { insertJsonRows } from './json-insert.ts';
 import { latestRosterChanges, latestRunOf, rosterConfirmation, rosterMemberKeys } from './roster-change-repo.ts';
 
-/** Members with coverage overlapping [from, to]. */
-export async function attributionEligible(db: Db, payerId: string, from: string, to: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('member as m')
-    .innerJoin('coverage as c', 'c.member_key', 'm.key')
-    .select('m.key')
-    .distinct()
-    .where('m.payer_org_id', '=', payerId)
-    .where('c.effective_from', '<=', to)
-    .where((eb) => eb.or([eb('c.effective_to', 'is', null), eb('c.effective_to', '>=', from)]))
-    .orderBy('m.key')
-    .execute();
-  return rows.map((r) => r.key);
+/**
+ * Members of the payer with at least `minMonths` months of coverage in [from, to] — a month
+ * counts when the member is covered on its first day (as settlement counts member months).
+ */
+export async function attributionEligible(db: Db, payerId: string, from: string, to: string, minMonths = 1): Promise<string[]> {
+  const rows = await sql<{ key: string }>`
+    select c.member_key as key
+    from coverage c
+    join member m on m.key = c.member_key
+    cross join lateral generate_series(date_trunc('month', greatest(c.effective_from, ${from}::date)), least(coalesce(c.effective_to, ${to}::date), ${to}::date), interval '1 month') as g(month)
+    where m.payer_org_id = ${payerId} and c.effective_from <= ${to}::date and (c.effective_to is null or c.effective_to >= ${from}::date)
+      and g.month >= c.effective_from and g.month >= ${from}::date
+    group by c.member_key
+    having count(distinct g.month) >= ${minMonths}
+    order by c.member_key`.execute(db);
+  return rows.rows.map((r) => r.key);
 }
 
 /**
@@ -48,15 +51,20 @@ export async function attributionServices(db: Db, payerId: string, from: string,
   }));
 }
 
-export async function voluntaryAlignments(db: Db, payerId: string, asOf: string): Promise<Map<string, string>> {
+/**
+ * Designations (voluntary alignment) in effect on `asOf` — the window's last day, as CMS takes
+ * the designation made by then — of the payer's members: begun on or before it, not ended before it.
+ */
+export async function voluntaryAlignments(db: Db, payerId: string, asOf: string): Promise<Map<string, VoluntaryAlignment>> {
   const rows = await db
     .selectFrom('member_alignment as a')
     .innerJoin('member as m', 'm.key', 'a.member_key')
-    .select(['a.member_key', 'a.org_id'])
+    .select(['a.member_key', 'a.org_id', 'a.practitioner_npi', sql<string>`to_char(a.designated_on, 'YYYY-MM-DD')`.as('from'), sql<string | null>`to_char(a.effective_to, 'YYYY-MM-DD')`.as('until')])
     .where('m.payer_org_id', '=', payerId)
     .where('a.designated_on', '<=', asOf)
+    .where((eb) => eb.or([eb('a.effective_to', 'is', null), eb('a.effective_to', '>=', asOf)]))
     .execute();
-  return new Map(rows.map((r) => [r.member_key, r.org_id]));
+  return new Map(rows.map((r) => [r.member_key, { orgId: r.org_id, practitionerNpi: r.practitioner_npi, from: r.from, until: r.until }]));
 }
 
 export interface AttributionRunRow {

@@ -95,12 +95,29 @@ export async function expenditureByMember(db: Db, payerId: string, members: read
   return new Map(rows.map((r) => [r.member_key!, Number(r.paid)]));
 }
 
-/** Payment scores of the members in the latest risk run for a payment year (decimal strings). */
-export async function rosterRiskScores(db: Db, payerId: string, paymentYear: number, members: readonly string[]): Promise<{ runId: string; scores: string[] } | null> {
+/**
+ * The claim set of a settlement: per member, the claims with service in [from, to] received by
+ * `cutoff` (duplicates excluded) as `[claim id, paid cents]`, in claim id order — what the
+ * run freezes so it can be replayed and drilled into however the claims change later.
+ */
+export async function claimSetByMember(db: Db, payerId: string, members: readonly string[], from: string, to: string, cutoff: string): Promise<Map<string, Array<[string, number]>>> {
+  if (members.length === 0) return new Map();
+  // One row per member with its claims aggregated in SQL: a 100,000-member roster is 100,000 rows, not one per claim.
+  const rows = await sql<{ member_key: string; claims: Array<[string, number | string]> }>`
+    select member_key, json_agg(json_build_array(id, paid_cents) order by id collate "C") as claims
+    from claim
+    where payer_org_id = ${payerId} and member_key = any(array(select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb)))
+      and status <> 'duplicate' and service_date_from between ${from}::date and ${to}::date and received_at < (${cutoff}::date + 1)
+    group by member_key`.execute(db);
+  return new Map(rows.rows.map((r) => [r.member_key, r.claims.map(([id, cents]): [string, number] => [id, Number(cents)])]));
+}
+
+/** Payment scores (decimal text, four places) of the roster members in the latest risk run for a payment year. */
+export async function rosterRiskScores(db: Db, payerId: string, paymentYear: number, members: readonly string[]): Promise<{ runId: string; scores: Record<string, string> } | null> {
   const run = await db.selectFrom('risk_run').select('id').where('payer_org_id', '=', payerId).where('payment_year', '=', paymentYear).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
-  if (!run || members.length === 0) return run ? { runId: run.id, scores: [] } : null;
-  const rows = await db.selectFrom('risk_score').select([sql<string>`payment_score::text`.as('score')]).where('run_id', '=', run.id).where(sql<boolean>`member_key = any(array(select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb)))`).orderBy('member_key').execute();
-  return { runId: run.id, scores: rows.map((r) => r.score) };
+  if (!run || members.length === 0) return run ? { runId: run.id, scores: {} } : null;
+  const rows = await db.selectFrom('risk_score').select(['member_key', sql<string>`payment_score::text`.as('score')]).where('run_id', '=', run.id).where(sql<boolean>`member_key = any(array(select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb)))`).orderBy('member_key').execute();
+  return { runId: run.id, scores: Object.fromEntries(rows.map((r) => [r.member_key, r.score])) };
 }
 
 export async function insertSettlementRun(db: Db, run: { id: string; contractId: string; termsVersion: number; period: number; inputs: Record<string, unknown>; outputs: Record<string, unknown> }): Promise<void> {
@@ -121,16 +138,28 @@ export async function listSettlements(db: Db, ctx: AccessContext, contractId: st
   return db.selectFrom('settlement_run').select(['id', 'period', 'terms_version', sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`.as('created_at'), sql<number>`(outputs->>'paymentCents')::bigint`.as('payment_cents')]).where('contract_id', '=', contractId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
 }
 
+/** The contract a settlement run belongs to, when the caller is a party to it (else null: a 404 like a missing run). */
+async function runOfParty(db: Db, ctx: AccessContext, id: string) {
+  const row = await db.selectFrom('settlement_run').select(['id', 'contract_id', 'period', 'terms_version']).where('id', '=', id).executeTakeFirst();
+  return row && (await visibleContracts(db, ctx)).some((c) => c.id === row.contract_id) ? row : null;
+}
+
+/** Member keys a stored run's inputs name (roster, spend, claim set). */
+function keysOf(inputs: Record<string, unknown>): string[] {
+  const maps = ['expenditureByMember', 'memberMonthsByMember', 'claims'].map((k) => (inputs[k] ?? {}) as Record<string, unknown>);
+  return [...new Set(maps.flatMap((m) => Object.keys(m)))].sort();
+}
+
 /**
  * One settlement statement, the same for both parties to the contract; audited as a read of
- * every member whose expenditure it lists. Null when the caller is not a party.
+ * every member whose expenditure it lists. Null when the caller is not a party. The claim set
+ * stays out of the statement (it is per claim; `settlementMemberClaims` serves one member's).
  */
 export async function getSettlement(db: Db, ctx: AccessContext, id: string) {
-  const row = await db.selectFrom('settlement_run').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row || !(await visibleContracts(db, ctx)).some((c) => c.id === row.contract_id)) return null;
+  if (!(await runOfParty(db, ctx, id))) return null;
+  const row = await db.selectFrom('settlement_run').select(['id', 'contract_id', 'period', 'terms_version', sql<Record<string, unknown>>`inputs - 'claims'`.as('inputs'), 'outputs']).where('id', '=', id).executeTakeFirstOrThrow();
   // Shared savings and bundles list expenditure per member; capitation lists member months.
-  const inputs = row.inputs as { expenditureByMember?: Record<string, number>; memberMonthsByMember?: Record<string, number> };
-  const keys = [...new Set([...Object.keys(inputs.expenditureByMember ?? {}), ...Object.keys(inputs.memberMonthsByMember ?? {})])];
+  const keys = keysOf(row.inputs);
   await recordAudit(db, ctx, { action: 'read', resourceType: 'SettlementRun', resourceId: id, memberKeys: keys });
   // Who the keys are, for the drill-down (member id and name; not part of the stored snapshot).
   const people = keys.length
@@ -139,5 +168,57 @@ export async function getSettlement(db: Db, ctx: AccessContext, id: string) {
   return {
     id: row.id, contractId: row.contract_id, period: row.period, termsVersion: row.terms_version, type: (row.inputs as { type?: string }).type ?? 'shared-savings', inputs: row.inputs, outputs: row.outputs,
     members: Object.fromEntries(people.map((p) => [p.key, { memberId: p.member_id, name: `${p.first_name} ${p.last_name}`.trim() }])),
+  };
+}
+
+/**
+ * A stored run whole — its frozen inputs with the claim set, and its outputs — for the replay.
+ * Audited as a read of every member the snapshot names. Null when the caller is not a party.
+ */
+export async function getSettlementSnapshot(db: Db, ctx: AccessContext, id: string) {
+  if (!(await runOfParty(db, ctx, id))) return null;
+  const row = await db.selectFrom('settlement_run').select(['id', 'contract_id', 'period', 'terms_version', 'inputs', 'outputs']).where('id', '=', id).executeTakeFirstOrThrow();
+  await recordAudit(db, ctx, { action: 'read', resourceType: 'SettlementRun', resourceId: id, memberKeys: keysOf(row.inputs), detail: { purpose: 'replay' } });
+  return { id: row.id, contractId: row.contract_id, period: row.period, termsVersion: row.terms_version, inputs: row.inputs, outputs: row.outputs };
+}
+
+/**
+ * One member's claims in a stored run, from the frozen claim set: the paid cents the run
+ * counted, with the claim's date, provider and status read now for display (and its paid
+ * amount now, when that changed since). Null when the caller is not a party or the run does
+ * not name the member. Audited as a read of that member.
+ */
+export async function settlementMemberClaims(db: Db, ctx: AccessContext, id: string, memberKey: string) {
+  const run = await runOfParty(db, ctx, id);
+  if (!run) return null;
+  const row = await db
+    .selectFrom('settlement_run')
+    .select([sql<string>`inputs->>'type'`.as('type'), sql<unknown[][] | null>`inputs->'claims'->${memberKey}::text`.as('claims'), sql<string | null>`coalesce(inputs->'expenditureByMember'->>${memberKey}::text, inputs->'memberMonthsByMember'->>${memberKey}::text)`.as('figure')])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  if (row.claims === null && row.figure === null) return null;
+  // Shared savings freezes [id, cents]; bundles [id, service date, cents, …].
+  const paidAt = row.type === 'bundles' ? 2 : 1;
+  const frozen = (row.claims ?? []).map((c) => ({ id: String(c[0]), countedCents: Number(c[paidAt]) }));
+  const ids = frozen.map((c) => c.id);
+  const live = ids.length
+    ? await db
+        .selectFrom('claim as c')
+        .leftJoin('organization as o', 'o.id', 'c.provider_org_id')
+        .select(['c.id', 'c.kind', 'c.status', 'c.paid_cents', 'o.name as provider_name', sql<string>`to_char(c.service_date_from, 'YYYY-MM-DD')`.as('service_date'), sql<string>`to_char(c.received_at at time zone 'UTC', 'YYYY-MM-DD')`.as('received')])
+        .where(sql<boolean>`c.id = any(array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)))`)
+        .execute()
+    : [];
+  const byId = new Map(live.map((c) => [c.id, c]));
+  const person = await db.selectFrom('member').select(['member_id', 'first_name', 'last_name']).where('key', '=', memberKey).executeTakeFirst();
+  await recordAudit(db, ctx, { action: 'read', resourceType: 'SettlementRun', resourceId: id, memberKeys: [memberKey], detail: { claims: frozen.length } });
+  return {
+    settlementId: id, contractId: run.contract_id, period: run.period, type: row.type, memberKey, memberId: person?.member_id ?? '', name: person ? `${person.first_name} ${person.last_name}`.trim() : '',
+    figure: Number(row.figure ?? 0), countedCents: frozen.reduce((t, c) => t + c.countedCents, 0),
+    claims: frozen.map((c) => {
+      const x = byId.get(c.id);
+      const now = x ? Number(x.paid_cents) : null;
+      return { id: c.id, countedCents: c.countedCents, ...(now !== c.countedCents ? { paidNowCents: now } : {}), serviceDate: x?.service_date ?? null, receivedOn: x?.received ?? null, kind: x?.kind ?? null, status: x?.status ?? null, providerName: x?.provider_name ?? '' };
+    }),
   };
 }
