@@ -23,10 +23,9 @@ export function authRoutes(app: FastifyInstance, deps: Deps, tokens: TokenServic
       const u = await findUserByUsername(deps.store.db, username);
       // Same answer for unknown user and wrong password: no account enumeration.
       if (!u || !(await verifyPassword(request.body.password, u.password_hash))) {
-        signIns.failed('staff', username, request.ip);
         throw new TandemError('UNAUTHENTICATED', 'unknown username or wrong password');
       }
-      signIns.succeeded('staff', username, request.ip);
+      signIns.succeeded('staff', username, request.ip, true);
       const role: Role = ROLES.includes(u.role as Role) ? (u.role as Role) : 'analyst';
       const token = await tokens.sign({ sub: u.username, orgId: u.org_id, orgKind: u.org_kind, role });
       await recordAudit(deps.store.db, { actor: u.username, orgId: u.org_id, orgKind: u.org_kind, role, purpose: 'operations' }, { action: 'login', resourceType: 'Session' });

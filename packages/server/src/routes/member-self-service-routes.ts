@@ -44,10 +44,9 @@ export function memberSelfServiceRoutes(app: FastifyInstance, deps: Deps, tokens
       const login = await findMemberLogin(db, username);
       // Same answer for an unknown username and a wrong password: no account enumeration.
       if (!login || !(await verifyPassword(request.body.password, login.password_hash))) {
-        signIns.failed('member', username, request.ip);
         throw new TandemError('UNAUTHENTICATED', 'unknown username or wrong password');
       }
-      signIns.succeeded('member', username, request.ip);
+      signIns.succeeded('member', username, request.ip, true);
       const subject = { memberKey: login.member_key, payerOrgId: login.payer_org_id, username: login.username };
       await recordAudit(db, memberSessionContext(subject), { action: 'login', resourceType: 'Session', memberKeys: [login.member_key], detail: { channel: 'member-dashboard' } });
       const org = await getOrganization(db, login.payer_org_id);

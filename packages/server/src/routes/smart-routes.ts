@@ -75,16 +75,17 @@ export function smartRoutes(app: FastifyInstance, deps: Deps, smart: SmartServer
     scope.post<{ Params: { uid: string }; Body: { username?: string; password?: string } }>('/smart/interaction/:uid/login', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
       const details = await smart.provider.interactionDetails(request.raw, reply.raw);
       const client = await getSmartClient(deps.store.db, String(details.params['client_id']));
-      const username = request.body.username ?? '';
+      const username = String(request.body.username ?? '');
       // Throttled with POST /auth/member-login (the same member credentials): the page says when to come back.
-      const wait = signIns.retryAfter('member', username, request.ip);
+      // Counted as failed from here (parallel attempts cannot all pass), taken back on success.
+      const wait = signIns.begin('member', username, request.ip);
       if (wait > 0) return html(reply.status(429).header('retry-after', String(wait)), loginPage(details.uid, client?.name ?? '', `Too many failed sign-ins. Try again in ${waitText(wait)}.`));
-      const login = username ? await findMemberLogin(deps.store.db, username) : undefined;
-      if (!login || !(await verifyPassword(request.body.password ?? '', login.password_hash))) {
-        signIns.failed('member', username, request.ip);
+      // Usernames are at most 200 characters (as POST /auth/member-login checks): a longer one is no one's.
+      const login = username && username.length <= 200 ? await findMemberLogin(deps.store.db, username) : undefined;
+      if (!login || !(await verifyPassword(String(request.body.password ?? ''), login.password_hash))) {
         return html(reply.status(401), loginPage(details.uid, client?.name ?? '', 'Unknown username or wrong password.'));
       }
-      signIns.succeeded('member', username, request.ip);
+      signIns.succeeded('member', username, request.ip, true);
       await recordAudit(deps.store.db, memberCtx(login.member_key, login.payer_org_id, String(details.params['client_id'])), { action: 'login', resourceType: 'Session', memberKeys: [login.member_key], detail: { app: details.params['client_id'] } });
       reply.hijack();
       await smart.provider.interactionFinished(request.raw, reply.raw, { login: { accountId: login.member_key } }, { mergeWithLastSubmission: false });

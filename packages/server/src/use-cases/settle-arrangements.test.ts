@@ -6,7 +6,7 @@
  */
 import { aClaim, aLine, CONTRACT, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
 import { makeNpi } from '@tandem/core';
-import { addContractTerms, getSettlement } from '@tandem/store';
+import { addContractTerms, getSettlement, settlementMemberClaims } from '@tandem/store';
 import { write837 } from '@tandem/x12';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claim837From } from '../exchange/claim-to-837.ts';
@@ -90,6 +90,24 @@ describe(`capitation and bundle settlements on ${process.env.DATABASE_URL ? 'Pos
     expect(await verifySettlement(t.deps, ctx, s.id)).toMatchObject({ identical: true, difference: null });
     // Lakeside anchors nothing under Riverside's contract, and has no contract terms of its own.
     await expect(settleContract(t.deps, ctx, { contractId: 'ct-2', period: 2026 })).rejects.toThrow(/no value-based terms/);
+  });
+
+  it('discloses in a bundles statement only the members with an episode, though it freezes every billed member\'s claims', async () => {
+    // Only MS-DRG 470 opens an episode now: MEMBER's knee replacement is no trigger.
+    await addContractTerms(t.deps.store.db, CONTRACT.id, '2026-01-01', {
+      type: 'bundles', windowDays: 90, discountBps: 300, stopGainBps: 2000, stopLossBps: 2000, qualityBps: 10000, triggers: [{ code: '470', kind: 'ms-drg', targetPriceCents: 100_000 }],
+    });
+    const s = await settleContract(t.deps, ctx, { contractId: CONTRACT.id, period: 2026 });
+    if (s.type !== 'bundles') throw new Error(s.type);
+    expect(Object.keys(s.inputs.claims).sort()).toEqual([MEMBER.key, MEMBER_2.key].sort());
+    expect(Object.keys(s.inputs.expenditureByMember)).toEqual([MEMBER_2.key]);
+    const provider = { actor: 'riverside.billing', orgId: PROVIDER.id, orgKind: 'provider' as const, role: 'billing' as const, purpose: 'operations' as const };
+    const stored = await getSettlement(t.deps.store.db, provider, s.id);
+    expect(Object.keys(stored!.members)).toEqual([MEMBER_2.key]);
+    expect(await settlementMemberClaims(t.deps.store.db, provider, s.id, MEMBER.key)).toBeNull();
+    expect(await settlementMemberClaims(t.deps.store.db, provider, s.id, MEMBER_2.key)).not.toBeNull();
+    const audit = await t.deps.store.db.selectFrom('audit_event').select('member_keys').where('resource_type', '=', 'SettlementRun').where('resource_id', '=', s.id).where('org_id', '=', PROVIDER.id).orderBy('id').executeTakeFirstOrThrow();
+    expect(audit.member_keys).toEqual([MEMBER_2.key]);
   });
 
   it('names the first wrong field of capitation and bundle terms', () => {

@@ -144,9 +144,14 @@ async function runOfParty(db: Db, ctx: AccessContext, id: string) {
   return row && (await visibleContracts(db, ctx)).some((c) => c.id === row.contract_id) ? row : null;
 }
 
-/** Member keys a stored run's inputs name (roster, spend, claim set). */
+/**
+ * Member keys a stored run's inputs name (roster, spend, claim set). A bundles run freezes the
+ * claims of every member the organization billed in the year, to find episodes; only members
+ * with an episode are in its statement, so only they are disclosed (expenditureByMember).
+ */
 function keysOf(inputs: Record<string, unknown>): string[] {
-  const maps = ['expenditureByMember', 'memberMonthsByMember', 'claims'].map((k) => (inputs[k] ?? {}) as Record<string, unknown>);
+  const sources = inputs['type'] === 'bundles' ? ['expenditureByMember'] : ['expenditureByMember', 'memberMonthsByMember', 'claims'];
+  const maps = sources.map((k) => (inputs[k] ?? {}) as Record<string, unknown>);
   return [...new Set(maps.flatMap((m) => Object.keys(m)))].sort();
 }
 
@@ -196,7 +201,8 @@ export async function settlementMemberClaims(db: Db, ctx: AccessContext, id: str
     .select([sql<string>`inputs->>'type'`.as('type'), sql<unknown[][] | null>`inputs->'claims'->${memberKey}::text`.as('claims'), sql<string | null>`coalesce(inputs->'expenditureByMember'->>${memberKey}::text, inputs->'memberMonthsByMember'->>${memberKey}::text)`.as('figure')])
     .where('id', '=', id)
     .executeTakeFirstOrThrow();
-  if (row.claims === null && row.figure === null) return null;
+  // A bundles run shows only members with an episode (see keysOf); others' claims stay frozen, unseen.
+  if (row.figure === null && (row.claims === null || row.type === 'bundles')) return null;
   // Shared savings freezes [id, cents]; bundles [id, service date, cents, …].
   const paidAt = row.type === 'bundles' ? 2 : 1;
   const frozen = (row.claims ?? []).map((c) => ({ id: String(c[0]), countedCents: Number(c[paidAt]) }));

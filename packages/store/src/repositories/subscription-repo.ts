@@ -46,6 +46,12 @@ export async function recordDelivery(db: Db, d: { subscriptionId: string; authId
   await db.insertInto('subscription_delivery').values({ subscription_id: d.subscriptionId, auth_id: d.authId, event_number: d.eventNumber, at: d.at, http_status: d.httpStatus, error: d.error }).execute();
 }
 
+/** Whether a later event of this subscription about this request has been attempted (a retry of an older one would overwrite it). */
+export async function laterDeliveryAttempted(db: Db, subscriptionId: string, authId: string, eventNumber: number): Promise<boolean> {
+  const row = await db.selectFrom('subscription_delivery').select('id').where('subscription_id', '=', subscriptionId).where('auth_id', '=', authId).where('event_number', '>', eventNumber).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function listDeliveries(db: Db, authId: string) {
   return db.selectFrom('subscription_delivery').selectAll().where('auth_id', '=', authId).orderBy('id').execute();
 }

@@ -100,7 +100,7 @@ export function clinicalRoutes(app: FastifyInstance, deps: Deps) {
    */
   const readOne = async (request: FastifyRequest, type: UsCoreClinicalType, id: string): Promise<ClinicalJson | null> => {
     const { claims, submitted } = await clinicalById(db, access(request), type, id);
-    let found = clinicalResourcesOf([type], claims, submitted).filter((r) => r.id === id);
+    let found = clinicalResourcesOf([type], claims, submitted, access(request).smartScopes).filter((r) => r.id === id);
     if (type === 'Medication') found = found.filter((r, i) => found.findIndex((x) => sameContent(x, r)) === i);
     if (found.length > 1) throw new TandemError('CONFLICT', `${type}/${id} names resources of ${found.length} members; search with patient= instead`);
     return found[0] ?? null;
@@ -133,7 +133,7 @@ export function clinicalRoutes(app: FastifyInstance, deps: Deps) {
       let pool: ClinicalJson[] = [];
       if (patient !== undefined) {
         const data = await memberClinicalData(db, access(request), refId(patient), [type, ...extra], { action: 'search', resourceType: type });
-        const all = clinicalResourcesOf([type, ...extra], data.claims, data.submitted);
+        const all = clinicalResourcesOf([type, ...extra], data.claims, data.submitted, access(request).smartScopes);
         matches = all.filter((r) => r.resourceType === type && (id === undefined || r.id === id));
         pool = all.filter((r) => r.resourceType !== type);
       } else {
@@ -144,7 +144,7 @@ export function clinicalRoutes(app: FastifyInstance, deps: Deps) {
         const owner = r && extra.length ? ownerOf(r) : undefined;
         if (owner) {
           const data = await memberClinicalData(db, access(request), owner, extra, { action: 'search', resourceType: type });
-          pool = clinicalResourcesOf(extra, data.claims, data.submitted);
+          pool = clinicalResourcesOf(extra, data.claims, data.submitted, access(request).smartScopes);
         }
       }
       matches = matches.filter((r) => clinicalMatches(r, filter)).sort(clinicalOrder);

@@ -6,6 +6,7 @@
 import { localReferences, priorAuthEob, servedClinical, submissionProvenance, US_CORE_CLINICAL_TYPES, usCoreFromClaim, type UsCoreClinicalType } from '@tandem/fhir';
 import type { ClinicalClaimRow, listImportedResources, PriorAuthEobRow, SubmittedClinicalRow } from '@tandem/store';
 import type { ExplanationOfBenefit } from '@medplum/fhirtypes';
+import { smartScopeAllows, type AccessContext } from '@tandem/core';
 
 type ImportRows = Awaited<ReturnType<typeof listImportedResources>>;
 
@@ -19,7 +20,7 @@ export const PROVENANCE_TARGET_TYPES: readonly string[] = US_CORE_CLINICAL_TYPES
  * submissions; then, when Provenance is asked for, one per submission that brought a served
  * resource — the store reads every submitted type for it).
  */
-export function clinicalResourcesOf(types: readonly UsCoreClinicalType[] | readonly string[], claims: readonly ClinicalClaimRow[], submitted: readonly SubmittedClinicalRow[]): ClinicalJson[] {
+export function clinicalResourcesOf(types: readonly UsCoreClinicalType[] | readonly string[], claims: readonly ClinicalClaimRow[], submitted: readonly SubmittedClinicalRow[], scopes?: AccessContext['smartScopes']): ClinicalJson[] {
   const want = new Set<string>(types);
   const out: ClinicalJson[] = [];
   for (const c of claims) for (const r of usCoreFromClaim(c.memberKey, c)) if (want.has(r.resourceType)) out.push(r);
@@ -28,15 +29,21 @@ export function clinicalResourcesOf(types: readonly UsCoreClinicalType[] | reado
     const r = localReferences({ ...s.resource, resourceType: s.resourceType, id: s.resourceId } as ClinicalJson);
     out.push(servedClinical(r, { kind: 'submission', submissionId: s.submissionId, channel: s.channel, submitterOrgId: s.submitterOrgId }, s.receivedAt));
   }
-  if (want.has('Provenance')) out.push(...submissionProvenances(submitted));
+  if (want.has('Provenance')) out.push(...submissionProvenances(submitted, scopes));
   return out;
 }
 
-/** A Provenance per submission among `submitted`, targeting its served resources (in submission order). */
-export function submissionProvenances(submitted: readonly SubmittedClinicalRow[]): ClinicalJson[] {
+/**
+ * A Provenance per submission among `submitted`, targeting its served resources (in submission
+ * order). With a SMART token's `scopes`, only targets of types it may read are named, and a
+ * submission with none has no Provenance (a Provenance must name a target; naming one the token
+ * cannot read would disclose it), as for Payer-to-Payer imports.
+ */
+export function submissionProvenances(submitted: readonly SubmittedClinicalRow[], scopes?: AccessContext['smartScopes']): ClinicalJson[] {
   const bySubmission = new Map<string, { row: SubmittedClinicalRow; targets: string[] }>();
   for (const s of submitted) {
     if (!PROVENANCE_TARGET_TYPES.includes(s.resourceType)) continue;
+    if (scopes !== undefined && !smartScopeAllows(scopes, s.resourceType, 'read')) continue;
     const e = bySubmission.get(s.submissionId) ?? { row: s, targets: [] };
     e.targets.push(`${s.resourceType}/${s.resourceId}`);
     bySubmission.set(s.submissionId, e);

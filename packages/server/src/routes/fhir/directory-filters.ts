@@ -67,7 +67,9 @@ export function organizationFilter(q: Query): DirectoryFilter<OrganizationColumn
     ...clauses(q, '_id', byId('id')),
     ...clauses(q, 'name', prefix('name')),
     ...clauses(q, 'address', noAddress),
-    ...clauses<OrganizationColumn>(q, 'identifier', (v) => identifierCondition(parseToken('identifier', v), { [SYSTEM.npi]: 'npi', [SYSTEM.tin]: 'tin' })),
+    // By NPI only: the directory does not publish tax ids (a solo practitioner's may be a Social
+    // Security number), so it must not confirm one either.
+    ...clauses<OrganizationColumn>(q, 'identifier', (v) => identifierCondition(parseToken('identifier', v), { [SYSTEM.npi]: 'npi' })),
   ];
 }
 

@@ -30,6 +30,12 @@ const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const fhirBase = (request: FastifyRequest) => `${request.protocol}://${request.headers.host ?? 'localhost'}/fhir`;
 const selfUrl = (request: FastifyRequest) => new URL(request.url, `${request.protocol}://${request.headers.host ?? 'localhost'}`);
 
+/**
+ * An Organization as the directory shows it to any signed-in caller: without its tax id, which an
+ * EOB names only to those who may see that claim (a solo practitioner's TIN may be an SSN).
+ */
+const directoryOrganization = (o: Parameters<typeof organizationResource>[0]) => organizationResource({ ...o, tin: null });
+
 type PractitionerRow = Awaited<ReturnType<typeof searchPractitionerDirectory>>['rows'][number];
 const practitionerOf = (r: PractitionerRow): PractitionerInput => ({ id: r.id, npi: r.npi, firstName: r.first_name, lastName: r.last_name, taxonomy: r.taxonomy, specialty: r.specialty, orgId: r.org_id, orgName: r.org_name });
 
@@ -40,7 +46,7 @@ async function roleIncludes(db: Db, rows: readonly PractitionerRow[], targets: r
   const orgIds = [...new Set(rows.map((r) => r.org_id))];
   if (orgIds.length && (targets.includes('organization') || targets.includes('location'))) {
     const { rows: orgs } = await searchOrganizationDirectory(db, { where: [orgIds.map((id) => ({ op: 'eq' as const, column: 'id' as const, value: id }))], limit: orgIds.length, offset: 0 });
-    if (targets.includes('organization')) out.push(...orgs.map((o) => organizationResource(o)));
+    if (targets.includes('organization')) out.push(...orgs.map(directoryOrganization));
     if (targets.includes('location')) out.push(...orgs.filter((o) => o.kind === 'provider').map((o) => locationResource({ id: o.id, name: o.name, providerType: o.provider_type })));
   }
   if (targets.includes('endpoint') && rows.length) out.push(tandemEndpoint(base));
@@ -61,7 +67,7 @@ export function directoryRoutes(app: FastifyInstance, deps: Deps) {
     },
     Organization: async (_request, q, { offset, count }) => {
       const { total, rows } = await searchOrganizationDirectory(db, { where: organizationFilter(q), limit: count, offset });
-      return { total, resources: rows.map((o) => organizationResource(o)) };
+      return { total, resources: rows.map(directoryOrganization) };
     },
     Location: async (_request, q, { offset, count }) => {
       const { total, rows } = await searchOrganizationDirectory(db, { where: locationFilter(q), providersOnly: true, limit: count, offset });

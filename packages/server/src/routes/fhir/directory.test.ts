@@ -156,7 +156,10 @@ describe(`US Core directory resources on ${db}`, () => {
     expect(ids(await bundle('/fhir/Organization?name=clinica%20nandu'))).toEqual([`Organization/${CLINIC.id}`]);
     expect((await bundle('/fhir/Organization?name=Medical')).total).toBe(0);
     expect(ids(await bundle(`/fhir/Organization?identifier=${PROVIDER.npi}`))).toEqual([`Organization/${PROVIDER.id}`]);
-    expect(ids(await bundle(`/fhir/Organization?identifier=${encodeURIComponent(`urn:oid:2.16.840.1.113883.4.4|${PROVIDER_2.tin}`)}`))).toEqual([`Organization/${PROVIDER_2.id}`]);
+    // No tax ids in the directory: not shown, and not confirmed by a search.
+    expect((await bundle(`/fhir/Organization?identifier=${encodeURIComponent(`urn:oid:2.16.840.1.113883.4.4|${PROVIDER_2.tin}`)}`)).total).toBe(0);
+    expect(JSON.stringify(orgs)).not.toContain(PROVIDER_2.tin);
+    expect(JSON.stringify(await read(`/fhir/Organization/${PROVIDER_2.id}`))).not.toContain(PROVIDER_2.tin);
     // The registry holds no addresses: an address search is answered, and nothing matches.
     expect((await bundle('/fhir/Organization?address=Main')).total).toBe(0);
 

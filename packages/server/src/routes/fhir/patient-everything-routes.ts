@@ -76,7 +76,7 @@ export function patientEverythingRoutes(app: FastifyInstance, deps: Deps) {
         segments.push({ fetch: async (off, limit) => {
           const data = await memberClinicalData(db, ctx, m.key, clinicalTypes, { action: 'search', resourceType: 'Patient/$everything' });
           const sinceAt = since[0]?.value;
-          const all = clinicalResourcesOf(clinicalTypes, data.claims, data.submitted)
+          const all = clinicalResourcesOf(clinicalTypes, data.claims, data.submitted, access(request).smartScopes)
             .filter((r) => sinceAt === undefined || String((r['meta'] as { lastUpdated?: string }).lastUpdated ?? '') >= sinceAt)
             .sort((a, b) => clinicalTypes.indexOf(a.resourceType as never) - clinicalTypes.indexOf(b.resourceType as never) || clinicalOrder(a, b));
           return { total: all.length, items: all.slice(off, off + limit) as Resource[] };

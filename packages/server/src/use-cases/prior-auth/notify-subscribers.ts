@@ -13,7 +13,7 @@
  */
 import type { PriorAuthView } from '@tandem/core';
 import { subscriptionNotification } from '@tandem/fhir';
-import { activeSubscriptions, nextSubscriptionEvent, recordDelivery } from '@tandem/store';
+import { activeSubscriptions, laterDeliveryAttempted, nextSubscriptionEvent, recordDelivery } from '@tandem/store';
 import type { Deps } from '../../deps.ts';
 
 export const PAS_TOPIC = 'http://hl7.org/fhir/us/davinci-pas/SubscriptionTopic/PASSubscriptionTopic';
@@ -61,6 +61,11 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 async function retry(deps: Deps, authId: string, n: Notification, delays: readonly number[]): Promise<void> {
   for (const [i, ms] of delays.entries()) {
     await sleep(ms);
+    // The request changed since and its newer notification went out: resending this one would leave the subscriber on a stale status.
+    if (await laterDeliveryAttempted(deps.store.db, n.subscriptionId, authId, n.eventNumber)) {
+      deps.log.info({ subscription: n.subscriptionId, priorAuth: authId, event: n.eventNumber }, 'subscription notification superseded; not retried');
+      return;
+    }
     const d = await attempt(deps, authId, n, i + 2);
     if (!d.error || !mayPass(d)) return;
   }
