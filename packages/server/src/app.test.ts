@@ -131,7 +131,7 @@ describe(`HTTP API on ${db}`, () => {
     const bad = await t.app.inject({ url: '/fhir/Patient?foo=bar', headers: auth(payer) });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid' }] });
-    expect((await t.app.inject({ url: '/fhir/Goal', headers: auth(payer) })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/fhir/Questionnaire', headers: auth(payer) })).statusCode).toBe(404);
   });
 
   it('pays out through balanced 835s whose CLP01 echo CLM01, once', async () => {
