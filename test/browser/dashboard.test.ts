@@ -165,11 +165,10 @@ describe('dashboard in Chromium', () => {
     const memberSpend = (await first.locator('td').nth(1).textContent())!;
     // The claims the run counted for the member (its frozen claim set), and the replay of the run from its snapshot.
     await first.getByTestId('drill-claims-toggle').click();
-    await provider.getByTestId('drill-claims').first().waitFor();
-    expect(await provider.getByTestId('drill-claims').first().textContent()).toMatch(/counted \$[\d,]+\.\d\d/);
+    // Both load after the click ("Loading…" first): polled, not read once.
+    await expect.poll(() => provider.getByTestId('drill-claims').first().textContent()).toMatch(/counted \$[\d,]+\.\d\d/);
     await provider.getByTestId('verify').click();
-    await provider.getByTestId('verify-result').waitFor();
-    expect(await provider.getByTestId('verify-result').textContent()).toMatch(/^identical \(sha256 [0-9a-f]{12}…\)$/);
+    await expect.poll(() => provider.getByTestId('verify-result').textContent()).toMatch(/^identical \(sha256 [0-9a-f]{12}…\)$/);
     await first.locator('a').click();
     await provider.getByTestId('contract-member').waitFor();
     expect(await provider.getByTestId('member-paid').textContent()).toBe(memberSpend);
