@@ -14,6 +14,7 @@
  * https://hl7.org/fhir/us/core/STU6.1/StructureDefinition-us-core-location.html
  */
 import type { Endpoint, Location, Practitioner, PractitionerRole } from '@medplum/fhirtypes';
+import type { Practitioner as RegistryPractitioner } from '@tandem/core';
 import { SYSTEM } from './identifiers.ts';
 
 const US_CORE = 'http://hl7.org/fhir/us/core/StructureDefinition';
@@ -46,16 +47,8 @@ export const NUCC_TAXONOMY = 'http://nucc.org/provider-taxonomy';
 /** The id of the one Endpoint: Tandem's FHIR base. */
 export const TANDEM_ENDPOINT_ID = 'tandem-fhir';
 
-export interface PractitionerInput {
-  readonly id: string;
-  readonly npi: string;
-  readonly firstName: string;
-  readonly lastName: string;
-  readonly taxonomy: string;
-  readonly specialty: string;
-  readonly orgId: string;
-  readonly orgName: string;
-}
+/** A registry practitioner with its organization's name (for PractitionerRole.organization.display). */
+export type PractitionerInput = RegistryPractitioner & { readonly orgName: string };
 
 export interface LocationInput {
   readonly id: string;

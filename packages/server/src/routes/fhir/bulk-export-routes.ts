@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
+import { requestOrigin } from '../../http/request-origin.ts';
 import { cancelExport, EXPORT_TYPES, exportFile, exportJobFor, kickOffExport, runPendingExports } from '../../use-cases/bulk-export.ts';
 import { BULK_MEMBER_MATCH, kickOffBulkMemberMatch, MATCH_OUTPUT_TYPES } from '../../use-cases/bulk-member-match.ts';
 import { recordAudit } from '@tandem/store';
@@ -41,10 +42,6 @@ function queryOfParameters(body: unknown): Q {
   return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, v.length === 1 ? v[0] : v]));
 }
 
-function origin(request: FastifyRequest): string {
-  return `${request.protocol}://${request.headers.host ?? 'localhost'}`;
-}
-
 export function bulkExportRoutes(app: FastifyInstance, deps: Deps) {
   let running: Promise<unknown> | null = null;
   const pump = () =>
@@ -68,7 +65,7 @@ export function bulkExportRoutes(app: FastifyInstance, deps: Deps) {
   };
   const accepted = (request: FastifyRequest, reply: FastifyReply, id: string, what: string) => {
     void pump();
-    return reply.status(202).header('content-location', `${origin(request)}/fhir/bulk-status/${id}`).type('application/fhir+json')
+    return reply.status(202).header('content-location', `${requestOrigin(request)}/fhir/bulk-status/${id}`).type('application/fhir+json')
       .send({ resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', diagnostics: `${what} ${id} accepted` }] });
   };
   const kickOff = async (request: FastifyRequest<{ Params: { id?: string }; Querystring: Q; Body?: unknown }>, reply: FastifyReply) => {
@@ -79,7 +76,7 @@ export function bulkExportRoutes(app: FastifyInstance, deps: Deps) {
     const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
     const id = await kickOffExport(deps, access(request), {
       groupId: request.params.id ?? null, exportType: one(q['exportType']), type: q['_type'], since: q['_since'], typeFilter: q['_typeFilter'], outputFormat: one(q['_outputFormat']),
-      requestUrl: `${origin(request)}${request.url}`,
+      requestUrl: `${requestOrigin(request)}${request.url}`,
     });
     return accepted(request, reply, id, 'export');
   };
@@ -89,7 +86,7 @@ export function bulkExportRoutes(app: FastifyInstance, deps: Deps) {
   app.get<{ Params: { id: string }; Querystring: Q }>('/fhir/Group/:id/$export', { schema }, kickOff);
   app.post('/fhir/Group/$bulk-member-match', { schema: { summary: 'PDex $bulk-member-match (Prefer: respond-async): 202 + Content-Location; the manifest holds the matched, non-matched and consent-constrained Groups' } }, async (request, reply) => {
     checkAsync(request);
-    const id = await kickOffBulkMemberMatch(deps, access(request), request.body, `${origin(request)}${request.url}`);
+    const id = await kickOffBulkMemberMatch(deps, access(request), request.body, `${requestOrigin(request)}${request.url}`);
     return accepted(request, reply, id, '$bulk-member-match');
   });
   app.get<{ Params: { id?: string }; Querystring: Q }>('/fhir/$export', { schema: { ...schema, summary: "Bulk Data system export of the payer's members (payer only)" } }, kickOff);
@@ -99,7 +96,7 @@ export function bulkExportRoutes(app: FastifyInstance, deps: Deps) {
     if (job.status === 'queued' || job.status === 'running') return reply.status(202).header('x-progress', job.status === 'queued' ? 'queued' : job.export_type === BULK_MEMBER_MATCH ? 'matching members' : 'counting resources').header('retry-after', '2').send();
     if (job.status === 'failed') throw new TandemError('INTERNAL', `export ${job.id} failed: ${job.error ?? 'unknown error'}`);
     if (job.expires_at && Date.parse(job.expires_at) < deps.clock().getTime()) throw new TandemError('NOT_FOUND', `export ${job.id} (expired)`);
-    const base = `${origin(request)}/fhir/bulk-files/${job.id}`;
+    const base = `${requestOrigin(request)}/fhir/bulk-files/${job.id}`;
     return reply.status(200).header('expires', new Date(job.expires_at ?? Date.now()).toUTCString()).type('application/json').send({
       transactionTime: job.transaction_time, request: job.request_url, requiresAccessToken: true,
       output: job.outputs.filter((o) => o.count > 0).map((o) => ({ type: o.type, url: `${base}/${o.type}.ndjson`, count: o.count })),

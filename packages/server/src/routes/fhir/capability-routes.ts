@@ -12,11 +12,12 @@ import { ACCESS_API_STATEMENTS, accessApiCapabilityStatement, capabilityStatemen
 import { ACCESS_APIS } from '@tandem/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
+import { requestOrigin } from '../../http/request-origin.ts';
 
 const FHIR_JSON = 'application/fhir+json';
 
 export function capabilityRoutes(app: FastifyInstance, deps: Deps, version: string, routes: readonly FhirRouteInfo[]) {
-  const input = (request: FastifyRequest) => ({ baseUrl: `${request.protocol}://${request.headers.host ?? 'localhost'}/fhir`, version, date: deps.clock().toISOString(), routes });
+  const input = (request: FastifyRequest) => ({ baseUrl: `${requestOrigin(request)}/fhir`, version, date: deps.clock().toISOString(), routes });
   const byId = (request: FastifyRequest, id: string) => {
     if (id === 'tandem-server') return { ...capabilityStatement(input(request)), id };
     const api = ACCESS_APIS.find((a) => ACCESS_API_STATEMENTS[a].id === id);
@@ -34,7 +35,7 @@ export function capabilityRoutes(app: FastifyInstance, deps: Deps, version: stri
   });
   app.get('/fhir/CapabilityStatement', { config: { public: true }, schema: { summary: "The server's CapabilityStatements as a searchset (public)" } }, async (request, reply) => {
     const all = ids.map((id) => byId(request, id)!);
-    const self = new URL(request.url, `${request.protocol}://${request.headers.host ?? 'localhost'}`);
+    const self = new URL(request.url, requestOrigin(request));
     return reply.type(FHIR_JSON).send(searchBundle(all, all.length, self, 0, all.length));
   });
 }

@@ -18,6 +18,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
+import { requestOrigin } from '../../http/request-origin.ts';
 import { clinicalResourcesOf, importProvenances, type ClinicalJson } from './clinical-rows.ts';
 import { docrefRoutes } from './docref-routes.ts';
 import { requireScope } from './fhir-routes.ts';
@@ -85,7 +86,7 @@ const ownerOf = (r: ClinicalJson): string | undefined => {
 };
 
 function selfUrl(request: FastifyRequest): URL {
-  return new URL(request.url, `${request.protocol}://${request.headers.host ?? 'localhost'}`);
+  return new URL(request.url, requestOrigin(request));
 }
 
 const refId = (v: string) => (v.startsWith('Patient/') ? v.slice('Patient/'.length) : v);

@@ -17,6 +17,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
+import { requestOrigin } from '../../http/request-origin.ts';
 import { checkDirectoryParams, locationFilter, organizationFilter, practitionerFilter, practitionerRoleFilter } from './directory-filters.ts';
 import { requireScope } from './fhir-routes.ts';
 
@@ -27,8 +28,8 @@ type Found = { total: number; resources: Resource[]; included?: Resource[] };
 const FHIR_JSON = 'application/fhir+json';
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
-const fhirBase = (request: FastifyRequest) => `${request.protocol}://${request.headers.host ?? 'localhost'}/fhir`;
-const selfUrl = (request: FastifyRequest) => new URL(request.url, `${request.protocol}://${request.headers.host ?? 'localhost'}`);
+const fhirBase = (request: FastifyRequest) => `${requestOrigin(request)}/fhir`;
+const selfUrl = (request: FastifyRequest) => new URL(request.url, requestOrigin(request));
 
 /**
  * An Organization as the directory shows it to any signed-in caller: without its tax id, which an

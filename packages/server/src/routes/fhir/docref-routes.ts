@@ -15,6 +15,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
+import { requestOrigin } from '../../http/request-origin.ts';
 import { clinicalResourcesOf, type ClinicalJson } from './clinical-rows.ts';
 import { requireScope } from './fhir-routes.ts';
 
@@ -87,7 +88,7 @@ export function docrefRoutes(app: FastifyInstance, deps: Deps) {
     requireScope(request, 'DocumentReference', 'search');
     const data = await memberClinicalData(deps.store.db, access(request), input.patient, ['DocumentReference'], { action: 'search', resourceType: 'DocumentReference' });
     const docs = docrefSelect(clinicalResourcesOf(['DocumentReference'], data.claims, data.submitted), input);
-    const self = new URL(request.url, `${request.protocol}://${request.headers.host ?? 'localhost'}`);
+    const self = new URL(request.url, requestOrigin(request));
     return searchBundle(docs as unknown as Resource[], docs.length, self, 0, Math.max(docs.length, 1));
   };
   const schema = { summary: 'US Core $docref: the member\'s most current documents, or those in a date range' };

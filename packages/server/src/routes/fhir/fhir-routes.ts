@@ -10,6 +10,7 @@ import { searchClaimsWithLines, searchCoverages, searchMembers, searchPriorAuthE
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoDate, type Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
+import { requestOrigin } from '../../http/request-origin.ts';
 import { priorAuthEobOf } from './clinical-rows.ts';
 import { EOB_INCLUDES, eobIncludes, eobInputOf } from './eob-rows.ts';
 import { searchGroups } from '../../use-cases/group-search.ts';
@@ -47,7 +48,7 @@ function tokenValue(v: string | undefined): string | undefined {
 }
 
 function selfUrl(request: FastifyRequest): URL {
-  return new URL(request.url, `${request.protocol}://${request.headers.host ?? 'localhost'}`);
+  return new URL(request.url, requestOrigin(request));
 }
 
 function toMember(r: { key: string; payer_org_id: string; member_id: string; subscriber_key: string; relationship: string; first_name: string; last_name: string; date_of_birth: string; gender: string }): Member {
@@ -109,7 +110,7 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps) {
   // (PDex; ids start with p2p-): use-cases/group-search.ts.
   const groups = async (request: FastifyRequest, q: Query, id?: string) => {
     const { offset, count } = paging(q);
-    const r = await searchGroups(deps.store.db, access(request), q, { id, offset, count, today: isoDate(deps.clock()), fhirBase: `${request.protocol}://${request.headers.host ?? 'localhost'}/fhir` });
+    const r = await searchGroups(deps.store.db, access(request), q, { id, offset, count, today: isoDate(deps.clock()), fhirBase: `${requestOrigin(request)}/fhir` });
     return { ...r, offset, count };
   };
 

@@ -16,6 +16,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoDate, type Deps } from '../../deps.ts';
 import { access } from '../../http/authenticate.ts';
+import { requestOrigin } from '../../http/request-origin.ts';
 import { clinicalResourcesOf, importProvenances, priorAuthEobOf } from './clinical-rows.ts';
 import { coverageInputOf, eobInputOf } from './eob-rows.ts';
 import { requireScope } from './fhir-routes.ts';
@@ -98,7 +99,7 @@ export function patientEverythingRoutes(app: FastifyInstance, deps: Deps) {
 }
 
 function selfUrl(request: FastifyRequest): URL {
-  return new URL(request.url, `${request.protocol}://${request.headers.host ?? 'localhost'}`);
+  return new URL(request.url, requestOrigin(request));
 }
 
 /**

@@ -11,12 +11,10 @@ import { aClaim, aLine, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
 import { insertUsers } from '@tandem/store';
 import { readX12, typedView, write278, write837, type ServiceReview } from '@tandem/x12';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../auth/passwords.ts';
 import { claim837From } from '../../exchange/claim-to-837.ts';
-import { createTestApp, FIXED_NOW, TEST_PASSWORD, type TestApp } from '../../testing/index.ts';
+import { createTestApp, FIXED_NOW, TEST_PASSWORD, restHookListener, type RestHookListener, type TestApp } from '../../testing/index.ts';
 import { pasBundle } from '../../testing/pas-bundle.ts';
 import { demoAuthRules } from '../../use-cases/prior-auth/seed-prior-auth.ts';
 
@@ -52,8 +50,7 @@ describe(`prior authorization, done when (issue 6), on ${db}`, () => {
   let now = FIXED_NOW;
   let provider: string;
   let reviewer: string;
-  let hook: Server;
-  const notifications: Json[] = [];
+  let hook: RestHookListener;
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   let mriId = '';
   let ptId = '';
@@ -64,15 +61,7 @@ describe(`prior authorization, done when (issue 6), on ${db}`, () => {
     const admin = await t.login('payer.admin');
     [provider, reviewer] = await Promise.all([t.login('riverside.billing'), t.login('payer.reviewer')]);
     // The provider's EHR: a real HTTP listener taking rest-hook notifications.
-    hook = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        notifications.push({ headers: req.headers, body: JSON.parse(body) });
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    hook = await restHookListener();
     const rules = await t.app.inject({ method: 'POST', url: '/api/prior-auth/rule-sets', headers: auth(admin), payload: { effectiveFrom: '2026-01-01', rules: demoAuthRules() } });
     expect(rules.statusCode).toBe(201);
   });
@@ -132,7 +121,7 @@ describe(`prior authorization, done when (issue 6), on ${db}`, () => {
   it('(c) subscribed, the provider sends another service as an X12 278; it misses the criteria and is pended (HCR A4)', async () => {
     now = new Date(FIXED_NOW.getTime() + 1 * HOUR);
     const sub = JSON.parse(readFileSync(new URL('../../../test-fixtures/pas/PAS_Subscription_example_full_resource.json', import.meta.url), 'utf8')) as Json;
-    sub['channel'].endpoint = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/notify`;
+    sub['channel'].endpoint = hook.url('/notify');
     sub['channel'].header = ['Authorization: Bearer riverside-ehr'];
     const created = await t.app.inject({ method: 'POST', url: '/fhir/Subscription', headers: { ...auth(provider), 'content-type': 'application/fhir+json' }, payload: JSON.stringify(sub) });
     expect(created.statusCode).toBe(201);
@@ -181,8 +170,8 @@ describe(`prior authorization, done when (issue 6), on ${db}`, () => {
     expect(decided.json().deliveries).toEqual([{ subscriptionId: expect.stringMatching(/^sub-/), httpStatus: 200, error: null }]);
 
     // The provider's EHR was told, with the full ClaimResponse.
-    expect(notifications).toHaveLength(1);
-    const n = notifications[0]!;
+    expect(hook.received).toHaveLength(1);
+    const n = hook.received[0]!;
     expect(n['headers'].authorization).toBe('Bearer riverside-ehr');
     expect(n['body']).toMatchObject({ resourceType: 'Bundle', type: 'history' });
     const status = n['body'].entry[0].resource;

@@ -2,12 +2,10 @@ import { aClaim, aLine, MEMBER, PAYER, PROVIDER } from '@tandem/core/testing';
 import { insertMembers, insertUsers } from '@tandem/store';
 import { readX12, typedView, write278, write837, type ServiceReview } from '@tandem/x12';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../auth/passwords.ts';
 import { claim837From } from '../../exchange/claim-to-837.ts';
-import { createTestApp, TEST_PASSWORD, type TestApp } from '../../testing/index.ts';
+import { createTestApp, TEST_PASSWORD, restHookListener, type RestHookListener, type TestApp } from '../../testing/index.ts';
 import { pasBundle } from '../../testing/pas-bundle.ts';
 import { demoAuthRules } from '../../use-cases/prior-auth/seed-prior-auth.ts';
 
@@ -34,10 +32,7 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
   let riverside: string;
   let lakeside: string;
   let joe: string;
-  let hook: Server;
-  const received: Json[] = [];
-  /** How many of the next notifications the listener answers 503 (an EHR briefly down). */
-  let failNext = 0;
+  let hook: RestHookListener;
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   const submit = (token: string, body: unknown) => t.app.inject({ method: 'POST', url: '/fhir/Claim/$submit', headers: { ...auth(token), 'content-type': 'application/fhir+json' }, payload: JSON.stringify(body) });
 
@@ -50,20 +45,7 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
       [{ id: 'cov-joe', memberKey: 'mem-joe', subscriberKey: 'mem-joe', planId: 'plan-1', effectiveFrom: '2026-01-01', effectiveTo: '2026-12-31' }]);
     await insertUsers(t.deps.store.db, [{ id: 'u9', username: 'joe.billing', displayName: 'Joe', passwordHash: await hashPassword(TEST_PASSWORD), orgId: 'org-joe-smith', role: 'billing' }]);
     [payer, riverside, lakeside, joe] = await Promise.all([t.login('payer.admin'), t.login('riverside.billing'), t.login('lakeside.billing'), t.login('joe.billing')]);
-    hook = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        if (failNext > 0) {
-          failNext--;
-          res.writeHead(503).end();
-          return;
-        }
-        received.push({ headers: req.headers, body: JSON.parse(body) });
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    hook = await restHookListener();
     const rules = await t.app.inject({ method: 'POST', url: '/api/prior-auth/rule-sets', headers: auth(payer), payload: { effectiveFrom: '2026-01-01', rules: demoAuthRules() } });
     expect(rules.statusCode).toBe(201);
   });
@@ -151,7 +133,7 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
 
   it('lets the reviewer decide with a required reason, notifies the submitter\'s subscription, and shows the same status to both sides', async () => {
     const sub = fixture('PAS_Subscription_example_full_resource.json') as Json;
-    sub['channel'].endpoint = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    sub['channel'].endpoint = hook.url('/hook');
     sub['channel'].header = ['Authorization: Bearer ehr-secret'];
     const created = await t.app.inject({ method: 'POST', url: '/fhir/Subscription', headers: { ...auth(riverside), 'content-type': 'application/fhir+json' }, payload: JSON.stringify(sub) });
     expect(created.statusCode).toBe(201);
@@ -170,8 +152,8 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
     expect(denied.json().deliveries).toEqual([{ subscriptionId: created.json().id, httpStatus: 200, error: null }]);
     expect((await decide(payer, [{ sequence: 1, action: 'approved' }])).statusCode).toBe(409);
 
-    expect(received).toHaveLength(1);
-    const n = received[0]!;
+    expect(hook.received).toHaveLength(1);
+    const n = hook.received[0]!;
     expect(n['headers'].authorization).toBe('Bearer ehr-secret');
     expect(n['body']).toMatchObject({ resourceType: 'Bundle', type: 'history' });
     const params = n['body'].entry[0].resource;
@@ -317,16 +299,16 @@ describe(`prior authorization (PAS, queue, claims, metrics, CRD) on ${db}`, () =
   it('tries a failed notification again (same event) until the subscriber takes it, logging every attempt', async () => {
     const b = (await submit(riverside, pasBundle({ id: 'R-TKA-9', memberId: MEMBER.memberId, requesterNpi: PROVIDER.npi!, diagnoses: ['M17.11'], items: [{ code: '27447', from: '2026-08-10' }] }))).json();
     const id = b.entry[0].resource.id;
-    const before = received.length;
-    failNext = 1;
+    const before = hook.received.length;
+    hook.failNext(1);
     const decided = await t.app.inject({ method: 'POST', url: `/api/prior-auth/${id}/decision`, headers: auth(payer), payload: { decisions: [{ sequence: 1, action: 'approved' }] } });
     // The reviewer's answer reports the first attempt; the retry follows about a second later.
     expect(decided.json().deliveries).toMatchObject([{ httpStatus: 503, error: 'endpoint answered 503' }]);
     // Each attempt is logged once it is answered: wait for the second.
     const log = async () => (await t.app.inject({ url: `/api/prior-auth/${id}`, headers: auth(riverside) })).json().notifications as Json[];
     await expect.poll(async () => (await log()).length, { timeout: 10_000, interval: 200 }).toBe(2);
-    expect(received).toHaveLength(before + 1);
-    const n = received[before]!['body'];
+    expect(hook.received).toHaveLength(before + 1);
+    const n = hook.received[before]!['body'];
     expect(n.entry[1].resource).toMatchObject({ resourceType: 'ClaimResponse', id, outcome: 'complete' });
     const attempts = await log();
     expect(attempts.map((d) => [d['httpStatus'], d['error']])).toEqual([[503, 'endpoint answered 503'], [200, null]]);
