@@ -4,18 +4,14 @@
  * second pass) it runs PostgreSQL too and compares the two results field by field.
  */
 import { claimFiles, loadPopulation, runRemittance, silentLogger, submitClaims, systemContext, type Deps } from '@tandem/server';
-import { migrate, openStore } from '@tandem/store';
+import { dropTestSchema, openTestStore } from '@tandem/store/testing';
 import { read835 } from '@tandem/x12';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 
 const opts = { members: 150, seed: 11, year: 2026 };
 
 async function run(url: string | undefined) {
-  const schema = url ? `same_${randomBytes(4).toString('hex')}` : undefined;
-  const store = await openStore({ url, schema, poolSize: 4 });
-  await migrate(store);
+  const { store, schema } = await openTestStore(url, 'same');
   try {
     const deps: Deps = { store, clock: () => new Date('2027-02-01T12:00:00Z'), log: silentLogger };
     const registry = await loadPopulation(deps, opts);
@@ -30,12 +26,7 @@ async function run(url: string | undefined) {
     };
   } finally {
     await store.close();
-    if (url && schema) {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
-    }
+    if (url && schema) await dropTestSchema(url, schema);
   }
 }
 
