@@ -12,7 +12,7 @@
  * https://hl7.org/fhir/us/core/STU6.1/CapabilityStatement-us-core-server.html
  */
 import { smartScopeAllows, TandemError } from '@tandem/core';
-import { clinicalMatches, clinicalOrder, dateBounds, searchBundle, US_CORE_CLINICAL_TYPES, US_CORE_DATE_PARAMS, US_CORE_SEARCH_PARAMS, US_CORE_SEARCHABLE_TYPES, US_CORE_STRING_PARAMS, type ClinicalFilter, type UsCoreClinicalType, type UsCoreSearchableType } from '@tandem/fhir';
+import { clinicalMatches, clinicalOrder, dateBounds, searchBundle, searchPaging, US_CORE_CLINICAL_TYPES, US_CORE_DATE_PARAMS, US_CORE_SEARCH_PARAMS, US_CORE_SEARCHABLE_TYPES, US_CORE_STRING_PARAMS, type ClinicalFilter, type UsCoreClinicalType, type UsCoreSearchableType } from '@tandem/fhir';
 import { clinicalById, importForProvenance, memberClinicalData } from '@tandem/store';
 import type { Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -24,7 +24,6 @@ import { docrefRoutes } from './docref-routes.ts';
 import { requireScope } from './fhir-routes.ts';
 
 type Query = Record<string, string | string[] | undefined>;
-const MAX_COUNT = 200;
 /** The `_include` a type honours (US Core: MedicationRequest:medication; PDex: MedicationDispense:medication). */
 const MEDICATION_INCLUDE: Partial<Record<UsCoreSearchableType, string>> = { MedicationRequest: 'MedicationRequest:medication', MedicationDispense: 'MedicationDispense:medication' };
 const REVINCLUDE = 'Provenance:target';
@@ -33,16 +32,6 @@ function one(q: Query, k: string): string | undefined {
   const v = q[k];
   if (Array.isArray(v)) throw new TandemError('INVALID_REQUEST', `${k} may be given once`);
   return v;
-}
-
-function paging(q: Query): { offset: number; count: number } {
-  const c = one(q, '_count');
-  const o = one(q, '_offset');
-  const count = c === undefined ? 50 : Number(c);
-  const offset = o === undefined ? 0 : Number(o);
-  if (!Number.isInteger(count) || count < 0 || count > MAX_COUNT) throw new TandemError('INVALID_REQUEST', `_count must be an integer from 0 to ${MAX_COUNT}`);
-  if (!Number.isInteger(offset) || offset < 0) throw new TandemError('INVALID_REQUEST', '_offset must be a non-negative integer');
-  return { offset, count };
 }
 
 /** The search's filters: each repetition of a token parameter is AND-ed, its comma-separated values OR-ed (FHIR search). */
@@ -121,7 +110,7 @@ export function clinicalRoutes(app: FastifyInstance, deps: Deps) {
     app.get<{ Querystring: Query }>(`/fhir/${type}`, { config: { fhir }, schema: { summary: `Search ${type} (US Core 6.1; patient is required)` } }, async (request, reply) => {
       requireScope(request, type, 'search');
       const q = request.query;
-      const { offset, count } = paging(q);
+      const { offset, count } = searchPaging(q);
       const filter = clinicalFilter(type, q);
       const want = includesOf(type, q);
       const extra = [...(want.provenance ? ['Provenance'] : []), ...(want.medication ? ['Medication'] : [])];

@@ -5,7 +5,7 @@
  * https://hl7.org/fhir/R4/http.html
  */
 import { smartScopeAllows, TandemError, type Member } from '@tandem/core';
-import { coverageResource, dateBounds, eobResource, GROUP_SEARCH_MODIFIED, GROUP_SEARCH_PARAMS, includeTargets, patientResource, searchBundle } from '@tandem/fhir';
+import { coverageResource, dateBounds, eobResource, GROUP_SEARCH_MODIFIED, GROUP_SEARCH_PARAMS, includeTargets, patientResource, searchBundle, searchPaging } from '@tandem/fhir';
 import { searchClaimsWithLines, searchCoverages, searchMembers, searchPriorAuthEobs } from '@tandem/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isoDate, type Deps } from '../../deps.ts';
@@ -16,18 +16,9 @@ import { EOB_INCLUDES, eobIncludes, eobInputOf } from './eob-rows.ts';
 import { searchGroups } from '../../use-cases/group-search.ts';
 
 const FHIR_JSON = 'application/fhir+json';
-const MAX_COUNT = 200;
 
 type Query = Record<string, string | undefined>;
 // Repeated parameters (service-date=ge…&service-date=le…) arrive as arrays; the date and _include parsers take both.
-
-function paging(q: Query): { offset: number; count: number } {
-  const count = q['_count'] === undefined ? 50 : Number(q['_count']);
-  const offset = q['_offset'] === undefined ? 0 : Number(q['_offset']);
-  if (!Number.isInteger(count) || count < 0 || count > MAX_COUNT) throw new TandemError('INVALID_REQUEST', `_count must be an integer from 0 to ${MAX_COUNT}`);
-  if (!Number.isInteger(offset) || offset < 0) throw new TandemError('INVALID_REQUEST', '_offset must be a non-negative integer');
-  return { offset, count };
-}
 
 /** Refuses search parameters we do not support instead of silently ignoring them (FHIR handling=strict). */
 function checkParams(q: Query, allowed: readonly string[]): void {
@@ -63,14 +54,14 @@ export function requireScope(request: FastifyRequest, type: string, interaction:
 
 export function fhirRoutes(app: FastifyInstance, deps: Deps) {
   const patients = async (request: FastifyRequest, q: Query, id?: string) => {
-    const { offset, count } = paging(q);
+    const { offset, count } = searchPaging(q);
     const { total, rows } = await searchMembers(deps.store.db, access(request), {
       key: id ?? tokenValue(q['_id']), memberId: tokenValue(q['identifier']), name: q['name'], birthdate: dateBounds('birthdate', q['birthdate']), gender: q['gender'], limit: count, offset,
     });
     return { total, resources: rows.map((r) => patientResource(toMember(r))), offset, count };
   };
   const coverages = async (request: FastifyRequest, q: Query, id?: string) => {
-    const { offset, count } = paging(q);
+    const { offset, count } = searchPaging(q);
     const { total, rows } = await searchCoverages(deps.store.db, access(request), { id: id ?? tokenValue(q['_id']), memberKey: refId(q['patient'] ?? q['beneficiary'], 'Patient'), limit: count, offset });
     const today = isoDate(deps.clock());
     return {
@@ -84,7 +75,7 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps) {
    * authorizations; `use` narrows to one kind.
    */
   const eobs = async (request: FastifyRequest, q: Query, id?: string) => {
-    const { offset, count } = paging(q);
+    const { offset, count } = searchPaging(q);
     const use = tokenValue(q['use']);
     if (use !== undefined && use !== 'claim' && use !== 'preauthorization') throw new TandemError('INVALID_REQUEST', `use must be claim or preauthorization, not '${use}'`);
     const type = tokenValue(q['type']);
@@ -109,7 +100,7 @@ export function fhirRoutes(app: FastifyInstance, deps: Deps) {
   // $provider-member-match Groups, and the Groups a payer's own $bulk-member-match answered
   // (PDex; ids start with p2p-): use-cases/group-search.ts.
   const groups = async (request: FastifyRequest, q: Query, id?: string) => {
-    const { offset, count } = paging(q);
+    const { offset, count } = searchPaging(q);
     const r = await searchGroups(deps.store.db, access(request), q, { id, offset, count, today: isoDate(deps.clock()), fhirBase: `${requestOrigin(request)}/fhir` });
     return { ...r, offset, count };
   };

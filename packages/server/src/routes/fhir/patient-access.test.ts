@@ -41,6 +41,14 @@ describe(`Patient Access searches on ${db}`, () => {
     const bad = await get('/fhir/ExplanationOfBenefit?service-date=yesterday');
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'invalid' }] });
+    // Paging is read the same way on every search: an empty or repeated _count is refused, not read as 0.
+    for (const q of ['_count=', '_count=1&_count=2', '_offset=', '_count=201']) {
+      for (const type of ['ExplanationOfBenefit', 'Encounter', 'Organization']) {
+        const r = await get(`/fhir/${type}?${q}`);
+        expect(r.statusCode, `${type}?${q}`).toBe(400);
+        expect(r.json()).toMatchObject({ resourceType: 'OperationOutcome' });
+      }
+    }
   });
 
   it('pages with next links and includes the patient, coverage, insurer and provider', async () => {
