@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { seedPgliteDir } from '@tandem/store/testing';
 
 export const BIN = fileURLToPath(new URL('../packages/cli/bin/tandem.js', import.meta.url));
 
@@ -20,7 +21,11 @@ export interface CliEnv {
 export async function cliEnv(): Promise<CliEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-cli-'));
   const base = process.env.DATABASE_URL;
-  if (!base) return { dir, env: { ...process.env, TANDEM_DATA: join(dir, 'data'), DATABASE_URL: '' }, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+  if (!base) {
+    // Seeded from the migrated template, as the first command would leave it, without initdb's seconds.
+    await seedPgliteDir(join(dir, 'data'));
+    return { dir, env: { ...process.env, TANDEM_DATA: join(dir, 'data'), DATABASE_URL: '' }, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
   const name = `tandem_cli_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();

@@ -19,6 +19,11 @@ export interface OpenOptions {
   /** PostgreSQL schema to use (tests give each run its own); created if missing. */
   readonly schema?: string | undefined;
   readonly poolSize?: number;
+  /**
+   * PGlite only: start an empty data directory (or memory) from this dump (PGlite `dumpDataDir`)
+   * instead of running initdb — tests start from a migrated template this way (testing/pglite-template.ts).
+   */
+  readonly loadDataDir?: Blob | undefined;
 }
 
 export interface Store {
@@ -66,6 +71,7 @@ export async function openStore(opts: OpenOptions = {}): Promise<Store> {
   const { PGlite: Embedded } = await import('@electric-sql/pglite');
   const pglite: PGlite = new Embedded(opts.dataDir ?? 'memory://', {
     parsers: { 20: toNumber, 1082: asIs, 1184: toIso, 1114: toIso },
+    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
   });
   await pglite.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });

@@ -1,1 +1,2 @@
 export * from './test-store.ts';
+export * from './pglite-template.ts';

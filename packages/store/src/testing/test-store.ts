@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrate, openStore, type Store } from '../open-database.ts';
+import { migratedPgliteDump } from './pglite-template.ts';
 
 /**
  * Test files run in parallel in one database, each in its own schema. Kysely's migrator looks
@@ -29,7 +30,8 @@ async function withSchemaLock<T>(url: string, mode: 'shared' | 'exclusive', fn: 
 /** Open and migrate a store in a new schema of `url` (or in-memory PGlite without one). */
 export async function openTestStore(url: string | undefined, prefix = 'test'): Promise<{ store: Store; schema: string | undefined }> {
   const schema = url ? `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}` : undefined;
-  const store = await openStore({ url, schema, poolSize: 4 });
+  const store = await openStore({ url, schema, poolSize: 4, loadDataDir: url ? undefined : await migratedPgliteDump() });
+  // On PGlite the template is already migrated: this only confirms it.
   if (url) await withSchemaLock(url, 'shared', () => migrate(store));
   else await migrate(store);
   return { store, schema };
