@@ -19,6 +19,8 @@ describe(`tandem CLI on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, 
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split('\n')).toEqual([`tandem: no such file: ${join(e.dir, 'nope.837')}`]);
     expect((await runCli(['frobnicate'], e.env)).code).toBe(2);
+    const badAudit = await runCli(['audit', '--action', 'delete'], e.env);
+    expect([badAudit.code, badAudit.stderr.trim().split('\n')[0]]).toEqual([2, "error: option '--action <action>' argument 'delete' is invalid. --action must be one of read, search, create, update, export, login"]);
     const help = await runCli(['claims', 'submit', '--help'], e.env);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('999');
@@ -61,6 +63,15 @@ describe(`tandem CLI on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, 
     }
     expect(clp).toBe(submitted + body.claims.length);
     expect((await runCli(['remit', '--out', remitDir], e.env)).stdout).toMatch(/nothing to remit/);
+
+    // The audit trail holds the submissions, naming their members; reading it is recorded too.
+    const trail = await runCli(['audit', '--action', 'create', '--limit', '1000', '--json'], e.env);
+    expect(trail.code, trail.stderr).toBe(0);
+    const events = JSON.parse(trail.stdout) as Array<{ action: string; resourceType: string; memberKeys: string[] }>;
+    expect(events.every((x) => x.action === 'create')).toBe(true);
+    expect(events.filter((x) => x.resourceType === 'Claim' && x.memberKeys.length > 0).length).toBeGreaterThan(0);
+    const table = await runCli(['audit', '--action', 'search', '--limit', '1'], e.env);
+    expect(table.stdout.split('\n')[1]).toMatch(/success\s+search\s+AuditEvent\s+tandem-cli/);
   }, 180_000);
 
   it('reads large files set by set with the same outcome', async () => {

@@ -4,6 +4,7 @@
  * running server, 4 submission rejected by its 999.
  */
 import { Command, CommanderError } from 'commander';
+import { auditCommand } from './commands/audit-command.ts';
 import { attributeCommand } from './commands/attribute-command.ts';
 import { claimsCommand } from './commands/claims-command.ts';
 import { contractCreateCommand } from './commands/contract-command.ts';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   tokenCommand(program);
   smartCommand(program);
   x12Command(program);
+  auditCommand(program);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

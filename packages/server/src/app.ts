@@ -14,6 +14,7 @@ import type { Deps } from './deps.ts';
 import { makeAuthenticate } from './http/authenticate.ts';
 import { collectFhirRoutes } from './http/fhir-route-table.ts';
 import { errorHandler, operationOutcome } from './http/operation-outcome.ts';
+import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { claimsRoutes } from './routes/claims-routes.ts';
 import { fhirRoutes } from './routes/fhir/fhir-routes.ts';
@@ -111,6 +112,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<{ app
   memberMatchRoutes(app, deps);
   providerAccessRoutes(app, deps);
   memberSelfServiceRoutes(app, deps, tokens, signIns);
+  auditRoutes(app, deps);
 
   const webDir = opts.webDir;
   if (webDir && existsSync(webDir)) {

@@ -4,6 +4,7 @@ export * from './auth/passwords.ts';
 export * from './auth/tokens.ts';
 export * from './deps.ts';
 export * from './reference-data/hcc-v28.ts';
+export * from './use-cases/audit-trail.ts';
 export * from './use-cases/contract-view.ts';
 export * from './use-cases/load-population.ts';
 export * from './use-cases/run-attribution.ts';

@@ -1,5 +1,5 @@
 import { TandemError, ROLES, type Role } from '@tandem/core';
-import { findUserByUsername, getMemberIdentity, getOrganization, recordAudit } from '@tandem/store';
+import { findUserByUsername, getMemberIdentity, getOrganization, recordAudit, recordFailedSignIn } from '@tandem/store';
 import type { FastifyInstance } from 'fastify';
 import { verifyPassword } from '../auth/passwords.ts';
 import { assertMaySignIn, type SignInLimiter } from '../auth/sign-in-limiter.ts';
@@ -23,6 +23,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps, tokens: TokenServic
       const u = await findUserByUsername(deps.store.db, username);
       // Same answer for unknown user and wrong password: no account enumeration.
       if (!u || !(await verifyPassword(request.body.password, u.password_hash))) {
+        await recordFailedSignIn(deps.store.db, { realm: 'staff', username, address: request.ip, orgId: u?.org_id ?? null, reason: u ? 'wrong-password' : 'unknown-username' });
         throw new TandemError('UNAUTHENTICATED', 'unknown username or wrong password');
       }
       signIns.succeeded('staff', username, request.ip, true);

@@ -10,7 +10,7 @@
  * https://www.cms.gov/files/document/cms-0057-f.pdf
  */
 import { TandemError, type AccessContext } from '@tandem/core';
-import { findMemberLogin, getAccessChoices, getMemberIdentity, getOrganization, listMemberGrants, memberDisclosures, recordAudit, revokeOidcGrant, setAccessChoices } from '@tandem/store';
+import { findMemberLogin, getAccessChoices, getMemberIdentity, getOrganization, listMemberGrants, memberDisclosures, recordAudit, recordFailedSignIn, revokeOidcGrant, setAccessChoices } from '@tandem/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { verifyPassword } from '../auth/passwords.ts';
 import { assertMaySignIn, type SignInLimiter } from '../auth/sign-in-limiter.ts';
@@ -44,6 +44,7 @@ export function memberSelfServiceRoutes(app: FastifyInstance, deps: Deps, tokens
       const login = await findMemberLogin(db, username);
       // Same answer for an unknown username and a wrong password: no account enumeration.
       if (!login || !(await verifyPassword(request.body.password, login.password_hash))) {
+        await recordFailedSignIn(db, { realm: 'member', username, address: request.ip, orgId: login?.payer_org_id ?? null, reason: login ? 'wrong-password' : 'unknown-username', ...(login ? { memberKey: login.member_key } : {}), channel: 'member-dashboard' });
         throw new TandemError('UNAUTHENTICATED', 'unknown username or wrong password');
       }
       signIns.succeeded('member', username, request.ip, true);

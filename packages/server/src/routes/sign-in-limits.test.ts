@@ -32,6 +32,9 @@ describe(`Sign-in throttling on ${db}`, () => {
     expect(eleventh.statusCode).toBe(429);
     expect(eleventh.headers['retry-after']).toBe('900'); // the test clock stands still: the whole window
     expect(eleventh.json()).toEqual({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'throttled', diagnostics: 'Too many requests: too many failed sign-ins for this username or from this address; try again in 15 minutes' }] });
+    // The ten refusals are in the audit trail; the throttled attempt is not (the limiter bounds what reaches it).
+    const recorded = await t.deps.store.db.selectFrom('audit_event').select('id').where('actor', '=', 'riverside.billing').where('outcome', '=', 'denied').execute();
+    expect(recorded).toHaveLength(10);
     // The right password is refused too while throttled: otherwise the 11th guess could still be tried.
     expect((await signIn('/auth/login', 'riverside.billing', TEST_PASSWORD)).statusCode).toBe(429);
     expect((await signIn('/auth/login', 'Riverside.Billing ', TEST_PASSWORD)).statusCode).toBe(429);

@@ -8,7 +8,7 @@
  * https://hl7.org/fhir/smart-app-launch/STU2/
  */
 import { TandemError, type AccessContext } from '@tandem/core';
-import { disableSmartClient, findMemberLogin, getAccessChoices, getMemberIdentity, providerAccessOptOuts, setAccessChoices, getSmartClient, listMemberGrants, listSmartClients, patientAccessMetrics, recordAudit, revokeOidcGrant } from '@tandem/store';
+import { disableSmartClient, findMemberLogin, getAccessChoices, getMemberIdentity, providerAccessOptOuts, setAccessChoices, getSmartClient, listMemberGrants, listSmartClients, patientAccessMetrics, recordAudit, recordFailedSignIn, revokeOidcGrant } from '@tandem/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { verifyPassword } from '../auth/passwords.ts';
 import { waitText, type SignInLimiter } from '../auth/sign-in-limiter.ts';
@@ -83,6 +83,7 @@ export function smartRoutes(app: FastifyInstance, deps: Deps, smart: SmartServer
       // Usernames are at most 200 characters (as POST /auth/member-login checks): a longer one is no one's.
       const login = username && username.length <= 200 ? await findMemberLogin(deps.store.db, username) : undefined;
       if (!login || !(await verifyPassword(String(request.body.password ?? ''), login.password_hash))) {
+        await recordFailedSignIn(deps.store.db, { realm: 'member', username, address: request.ip, orgId: login?.payer_org_id ?? null, reason: login ? 'wrong-password' : 'unknown-username', ...(login ? { memberKey: login.member_key } : {}), channel: 'smart-consent' });
         return html(reply.status(401), loginPage(details.uid, client?.name ?? '', 'Unknown username or wrong password.'));
       }
       signIns.succeeded('member', username, request.ip, true);

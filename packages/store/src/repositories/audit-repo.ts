@@ -3,6 +3,7 @@
  * repositories that read or write member data, inside the caller's transaction when there is one.
  */
 import { disclosurePurpose, type AccessContext } from '@tandem/core';
+import { sql } from 'kysely';
 import type { Db } from '../open-database.ts';
 
 export interface AuditEntry {
@@ -34,8 +35,49 @@ export async function recordAudit(db: Db, ctx: AccessContext, e: AuditEntry): Pr
     .execute();
 }
 
-export async function listAudit(db: Db, orgId: string | null, limit = 100) {
-  let q = db.selectFrom('audit_event').selectAll().orderBy('id', 'desc').limit(limit);
-  if (orgId) q = q.where('org_id', '=', orgId);
-  return q.execute();
+/** Why a sign-in was refused: kept in the audit trail, never told to the caller (no account enumeration). */
+export type SignInFailure = 'unknown-username' | 'wrong-password';
+
+/**
+ * Records a refused sign-in (HIPAA 164.308(a)(5)(ii)(C), monitoring log-in attempts): the username
+ * tried (its first 200 characters), the realm, the address, and the organization of the account when
+ * there is one (null for an unknown username: nobody's organization). Throttled attempts are not
+ * written — the limiter bounds how many refusals per address and username can reach here.
+ */
+export async function recordFailedSignIn(db: Db, e: { realm: 'staff' | 'member'; username: string; address: string; orgId: string | null; reason: SignInFailure; memberKey?: string; channel?: string }): Promise<void> {
+  await db
+    .insertInto('audit_event')
+    .values({
+      actor: e.username.slice(0, 200), org_id: e.orgId, action: 'login', resource_type: 'Session', resource_id: null,
+      member_keys: JSON.stringify(e.memberKey ? [e.memberKey] : []), purpose: 'operations', outcome: 'denied',
+      detail: JSON.stringify({ realm: e.realm, address: e.address, reason: e.reason, ...(e.channel ? { channel: e.channel } : {}) }),
+    })
+    .execute();
+}
+
+export interface AuditQuery {
+  /** Only this organization's events; undefined = every organization's and those of nobody (failed sign-ins of unknown usernames). */
+  readonly orgId?: string | undefined;
+  readonly memberKey?: string | undefined;
+  readonly actor?: string | undefined;
+  readonly action?: string | undefined;
+  readonly outcome?: string | undefined;
+  /** ISO date or timestamp: events at or after it. */
+  readonly since?: string | undefined;
+  /** Events with ids below this one (the next page of a newest-first listing). */
+  readonly beforeId?: number | undefined;
+  readonly limit?: number | undefined;
+}
+
+/** Audit events, newest first. */
+export async function listAudit(db: Db, q: AuditQuery = {}) {
+  let s = db.selectFrom('audit_event').selectAll().orderBy('id', 'desc').limit(q.limit ?? 100);
+  if (q.orgId !== undefined) s = s.where('org_id', '=', q.orgId);
+  if (q.memberKey) s = s.where(sql<boolean>`member_keys @> ${JSON.stringify([q.memberKey])}::jsonb`);
+  if (q.actor) s = s.where('actor', '=', q.actor);
+  if (q.action) s = s.where('action', '=', q.action);
+  if (q.outcome) s = s.where('outcome', '=', q.outcome);
+  if (q.since) s = s.where('at', '>=', q.since);
+  if (q.beforeId !== undefined) s = s.where('id', '<', q.beforeId);
+  return s.execute();
 }

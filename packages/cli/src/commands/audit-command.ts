@@ -1,0 +1,45 @@
+/** `tandem audit` — the audit trail on the database: every organization's events, newest first (as the system role reads it). */
+import { auditEvents, systemContext } from '@tandem/server';
+import { listOrganizations } from '@tandem/store';
+import { InvalidArgumentError, type Command } from 'commander';
+import { CliError, EXIT, readConfig } from '../config.ts';
+import { withStore } from '../local-store.ts';
+import { intOption } from './options.ts';
+
+const oneOf = (name: string, values: readonly string[]) => (v: string) => {
+  if (!values.includes(v)) throw new InvalidArgumentError(`${name} must be one of ${values.join(', ')}`);
+  return v;
+};
+
+export function auditCommand(program: Command): void {
+  program
+    .command('audit')
+    .description('print audit events, newest first: reads and changes of member data, sign-ins and refused sign-ins (this read is audited too)')
+    .option('--member <key>', "only events naming this member")
+    .option('--actor <username>', 'only events by this user or system')
+    .option('--action <action>', 'read, search, create, update, export or login', oneOf('--action', ['read', 'search', 'create', 'update', 'export', 'login']))
+    .option('--outcome <outcome>', 'success, denied or error', oneOf('--outcome', ['success', 'denied', 'error']))
+    .option('--since <date>', 'events on or after this date (YYYY-MM-DD)', (v: string) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new InvalidArgumentError('--since must be a date, YYYY-MM-DD');
+      return v;
+    })
+    .option('--limit <n>', 'at most this many (default 100)', intOption('--limit', 1, 100_000))
+    .option('--json', 'print as JSON')
+    .action(async (o: { member?: string; actor?: string; action?: string; outcome?: string; since?: string; limit?: number; json?: boolean }) => {
+      const events = await withStore(readConfig(), async (store) => {
+        const payer = (await listOrganizations(store.db, { kind: 'payer', limit: 1 }))[0];
+        if (!payer) throw new CliError('the database holds no organizations yet (tandem generate, or tandem serve --demo)', EXIT.FAILURE);
+        return auditEvents(store.db, { ...systemContext(payer.id), actor: 'tandem-cli' }, true, { ...o, limit: o.limit ?? 100 });
+      });
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(events, null, 2)}\n`);
+        return;
+      }
+      const out = ['id        at                        outcome  action  type                    actor               members'];
+      for (const e of events) {
+        const members = e.memberKeys.length > 3 ? `${e.memberKeys.slice(0, 3).join(',')} +${e.memberKeys.length - 3}` : e.memberKeys.join(',');
+        out.push(`${String(e.id).padEnd(8)}  ${e.at.padEnd(24)}  ${e.outcome.padEnd(7)}  ${e.action.padEnd(6)}  ${e.resourceType.padEnd(22)}  ${e.actor.slice(0, 18).padEnd(18)}  ${members}`);
+      }
+      process.stdout.write(`${out.join('\n')}\n`);
+    });
+}
