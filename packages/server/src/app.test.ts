@@ -161,7 +161,11 @@ describe(`HTTP API on ${db}`, () => {
     expect(rows[0]).toMatchObject({ actor: 'payer.admin', action: 'read', resource_type: 'Patient', purpose: 'payment', member_keys: [MEMBER.key] });
     const after = await t.deps.store.db.selectFrom('audit_event').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
     expect(Number(after?.n)).toBe(Number(before?.n) + 1);
-    const creates = await t.deps.store.db.selectFrom('audit_event').select('resource_type').where('action', '=', 'create').execute();
+    const creates = await t.deps.store.db.selectFrom('audit_event').select(['resource_type', 'member_keys']).where('action', '=', 'create').execute();
     expect(creates.map((c) => c.resource_type)).toEqual(expect.arrayContaining(['Claim', 'Remittance']));
+    // An 835 names its claims' patients: making it and reading it name them in the trail.
+    const remitted = await t.deps.store.db.selectFrom('audit_event').select(['action', 'member_keys']).where('resource_type', '=', 'Remittance').where('outcome', '=', 'success').execute();
+    expect(remitted.map((r) => r.action)).toEqual(expect.arrayContaining(['create', 'read']));
+    for (const r of remitted) expect((r.member_keys as string[]).length, r.action).toBeGreaterThan(0);
   });
 });

@@ -114,7 +114,13 @@ export async function insertRemittance(trx: Db, ctx: AccessContext, r: Remittanc
     .set({ remittance_id: r.id })
     .where('id', 'in', sql<string>`(select jsonb_array_elements_text(${JSON.stringify(r.claimIds)}::jsonb))`)
     .execute();
-  await recordAudit(trx, ctx, { action: 'create', resourceType: 'Remittance', resourceId: r.id, detail: { claims: r.claimIds.length, payee: r.payeeNpi } });
+  await recordAudit(trx, ctx, { action: 'create', resourceType: 'Remittance', resourceId: r.id, memberKeys: await remittedMembers(trx, r.id), detail: { claims: r.claimIds.length, payee: r.payeeNpi } });
+}
+
+/** The members an 835 names (its claims' patients): its audit records name them. */
+async function remittedMembers(db: Db, remittanceId: string): Promise<string[]> {
+  const rows = await db.selectFrom('claim').select('member_key').distinct().where('remittance_id', '=', remittanceId).where('member_key', 'is not', null).execute();
+  return rows.map((x) => x.member_key!);
 }
 
 /** Remittances visible to the caller: the payer's own, or those paid to the provider. */
@@ -128,6 +134,6 @@ export async function getRemittanceX12(db: Db, ctx: AccessContext, id: string): 
   let q = db.selectFrom('remittance').select(['x12', 'id']).where('id', '=', id);
   q = ctx.orgKind === 'payer' ? q.where('payer_org_id', '=', ctx.orgId) : q.where('provider_org_id', '=', ctx.orgId);
   const r = await q.executeTakeFirst();
-  await recordAudit(db, ctx, { action: 'read', resourceType: 'Remittance', resourceId: id, outcome: r ? 'success' : 'denied' });
+  await recordAudit(db, ctx, { action: 'read', resourceType: 'Remittance', resourceId: id, outcome: r ? 'success' : 'denied', memberKeys: r ? await remittedMembers(db, id) : [] });
   return r?.x12 ?? null;
 }
