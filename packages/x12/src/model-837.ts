@@ -29,6 +29,8 @@ export interface Claim837Line {
   serviceDateTo: string;
   /** REF*6R. */
   lineControlNumber?: string;
+  /** REF*G1 in loop 2400: the prior authorization this line is billed under (overrides the claim's). */
+  priorAuthorization?: string;
   /** TOO02 tooth numbers (837D). */
   teeth?: string[];
 }
@@ -56,6 +58,8 @@ export interface Claim837 {
   frequencyCode: string;
   /** REF*F8: the payer's number of the claim being replaced or voided. */
   payerClaimControlNumber?: string;
+  /** REF*G1 in loop 2300: the payer's prior authorization number for the claim's services. */
+  priorAuthorization?: string;
   /** 837I: facility code + frequency, e.g. '131'. */
   typeOfBill?: string;
   statementFrom?: string;

@@ -149,6 +149,8 @@ function readLine(n: LoopNode, c: ClaimContext, claimFrom: string, claimTo: stri
   }
   const ref6r = find(n, 'REF', 1, '6R');
   if (ref6r) line.lineControlNumber = el(ref6r, 2);
+  const g1 = find(n, 'REF', 1, 'G1');
+  if (g1 && el(g1, 2)) line.priorAuthorization = el(g1, 2);
   return line;
 }
 
@@ -187,6 +189,8 @@ export function readClaim(n: LoopNode, c: ClaimContext): Claim837 {
   if (c.patient) claim.patient = c.patient;
   const f8 = find(n, 'REF', 1, 'F8');
   if (f8) claim.payerClaimControlNumber = el(f8, 2);
+  const g1 = find(n, 'REF', 1, 'G1');
+  if (g1 && el(g1, 2)) claim.priorAuthorization = el(g1, 2);
   if (c.kind === 'institutional') claim.typeOfBill = `${fac}${freq}`;
   if (stmt) {
     claim.statementFrom = isoDate(sFrom);

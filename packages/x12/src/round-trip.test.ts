@@ -46,6 +46,16 @@ describe('837 writer', () => {
     expect(set.claims.map(strip)).toEqual(claims.map((c) => ({ ...strip(c), subscriber: { ...c.subscriber, relationship: c.patient ? '' : '18' } })));
   });
 
+  it('round-trips prior authorization numbers (REF*G1) on the claim (2300) and on a line (2400)', () => {
+    const c = claim({ priorAuthorization: 'PA2026-7', lines: [{ ...claim().lines[0]!, priorAuthorization: 'PA2026-8', lineControlNumber: 'L1' }, claim().lines[1]!] });
+    const text = write837([c], { ...opts, kind: 'professional' });
+    expect(text).toContain('REF*G1*PA2026-7~');
+    expect(text).toMatch(/REF\*G1\*PA2026-8~\s*REF\*6R\*L1~/);
+    const set = read837(text).interchanges[0]!.groups[0]!.transactionSets[0]!;
+    expect(set.findings).toEqual([]);
+    expect(set.claims.map(strip)).toEqual([strip(c)]);
+  });
+
   it('round-trips institutional claims', () => {
     const inst = claim({
       facilityCode: '13', facilityCodeQualifier: 'A', typeOfBill: '131', statementFrom: '2026-03-02', statementTo: '2026-03-04', renderingProvider: undefined,

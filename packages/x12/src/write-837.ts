@@ -92,6 +92,8 @@ function writeClaim(w: X12Writer, c: Claim837, P: boolean): void {
     if (c.admissionDate) w.segment('DTP', '435', 'D8', d8(c.admissionDate));
     w.segment('CL1', '1', '1', '01');
   }
+  // 2300 REF order in the guide: G1 (prior authorization) before F8.
+  if (c.priorAuthorization) w.segment('REF', 'G1', c.priorAuthorization);
   if (c.payerClaimControlNumber) w.segment('REF', 'F8', c.payerClaimControlNumber);
   c.diagnoses.forEach((d, i) => {
     if (i % 12 === 0) w.segment('HI', ...c.diagnoses.slice(i, i + 12).map((x) => `${x.qualifier}:${x.code}`));
@@ -107,6 +109,7 @@ function writeClaim(w: X12Writer, c: Claim837, P: boolean): void {
     if (P) w.segment('SV1', proc, x12FromCents(l.chargeCents), l.unitType || 'UN', l.units, l.placeOfService, '', l.diagnosisPointers.length ? l.diagnosisPointers.join(':') : '1');
     else w.segment('SV2', l.revenueCode ?? '0001', proc, x12FromCents(l.chargeCents), l.unitType || 'UN', l.units);
     w.segment('DTP', '472', ...range(l.serviceDateFrom, l.serviceDateTo));
+    if (l.priorAuthorization) w.segment('REF', 'G1', l.priorAuthorization);
     if (l.lineControlNumber) w.segment('REF', '6R', l.lineControlNumber);
   }
 }

@@ -110,6 +110,7 @@ export function adjudicateClaim(ctx: AdjudicationContext, claim: ClaimInput): Ad
 
     // Rule 5a: a service the plan's rules put under prior authorization needs an approved one
     // covering the member, code and date with units left (CARC 197 absent, 198 exceeded); the units are consumed.
+    // A cited number (REF*G1, line before claim) must be that authorization (else 197 with M62: invalid code).
     const milli = parseMilliUnits(line.units) ?? 1000;
     if (ctx.authorization && line.procedureCode) {
       const units = Math.max(1, Math.ceil(milli / 1000));
@@ -119,7 +120,7 @@ export function adjudicateClaim(ctx: AdjudicationContext, claim: ClaimInput): Ad
       });
       if (required) {
         authRuleSets.add(required.set.id);
-        const taken = ctx.authorization.ledger.consume(ctx.member.key, line.procedureCode, line.serviceDateFrom, units);
+        const taken = ctx.authorization.ledger.consume(ctx.member.key, line.procedureCode, line.serviceDateFrom, units, line.priorAuthorization ?? claim.priorAuthorization);
         if (!taken.ok) {
           const network = inNetwork ? 'in' as const : 'out' as const;
           return taken.reason === 'absent'

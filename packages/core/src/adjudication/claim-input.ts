@@ -17,6 +17,8 @@ export interface ClaimLineInput {
   readonly serviceDateFrom: string;
   readonly serviceDateTo: string;
   readonly placeOfService: string | null;
+  /** REF*G1 on the line (loop 2400): the prior authorization it is billed under; overrides the claim's. */
+  readonly priorAuthorization?: string | null;
 }
 
 export interface ClaimInput {
@@ -39,6 +41,8 @@ export interface ClaimInput {
   readonly renderingNpi: string | null;
   readonly totalChargeCents: Cents;
   readonly lines: readonly ClaimLineInput[];
+  /** REF*G1 on the claim (loop 2300): the payer's prior authorization number for its services. */
+  readonly priorAuthorization?: string | null;
 }
 
 /** Earliest and latest service dates across lines. */

@@ -35,10 +35,12 @@ export class AuthorizationLedger {
   /**
    * Takes `units` of an authorization for this member, code and date — the one ending first,
    * so none lapses unused while a later one is drawn down. `exceeded` when authorizations
-   * exist for the service and date but too few units remain.
+   * exist for the service and date but too few units remain. When the claim cites an
+   * authorization number (837 REF*G1), only that authorization is drawn: a number that does
+   * not cover this member, service and date is `absent`, whatever else would.
    */
-  consume(memberKey: string, code: string, date: string, units: number): Consumption {
-    const matching = this.items.filter((a) => a.memberKey === memberKey && a.code === code && a.from <= date && date <= a.to);
+  consume(memberKey: string, code: string, date: string, units: number, citedNumber?: string | null): Consumption {
+    const matching = this.items.filter((a) => a.memberKey === memberKey && a.code === code && a.from <= date && date <= a.to && (!citedNumber || a.authNumber === citedNumber));
     if (matching.length === 0) return { ok: false, reason: 'absent' };
     const a = matching.find((x) => this.left(x) >= units);
     if (!a) return { ok: false, reason: 'exceeded' };

@@ -114,6 +114,20 @@ describe('claims honour authorizations', () => {
     const again = adjudicateClaim(ctx, aClaim({ patientControlNumber: 'PCN-9', lines: [mri] }));
     expect(again.lines[0]!.adjustments[0]).toEqual({ group: 'CO', carc: '198', amountCents: 120_000 });
   });
+  it('draws only the authorization a claim cites (REF*G1, the line before the claim); a number that does not cover the service is CO-197/M62', () => {
+    const second = { ...approved, authId: 'pa-2', authNumber: 'PA2026-2', to: '2026-05-31' };
+    const ledger = new AuthorizationLedger([approved, second]);
+    const ctx = { ...aContext(), authorization: { ruleSets: SETS, ledger } };
+    // Uncited, the one ending first would be drawn (pa-1); cited, pa-2 is.
+    const cited = adjudicateClaim(ctx, aClaim({ priorAuthorization: 'PA2026-2', lines: [mri] }));
+    expect([cited.status, cited.provenance.authorizationNumbers]).toEqual(['paid', ['PA2026-2']]);
+    const lineCited = adjudicateClaim(ctx, aClaim({ patientControlNumber: 'PCN-L', priorAuthorization: 'PA2026-2', lines: [{ ...mri, priorAuthorization: 'PA2026-1' }] }));
+    expect(lineCited.provenance.authorizationNumbers).toEqual(['PA2026-1']);
+    const wrong = adjudicateClaim(ctx, aClaim({ patientControlNumber: 'PCN-W', priorAuthorization: 'PA-NOT-OURS', lines: [mri] }));
+    expect(wrong.lines[0]!.adjustments).toEqual([{ group: 'CO', carc: '197', amountCents: 120_000 }]);
+    expect(wrong.lines[0]!.remarks).toEqual(['M62']);
+    expect(ledger.changed()).toEqual([{ authId: 'pa-2', sequence: 1, unitsUsed: 1 }, { authId: 'pa-1', sequence: 1, unitsUsed: 1 }]);
+  });
   it('ignores an authorization outside its dates, and services that need none', () => {
     const ledger = new AuthorizationLedger([{ ...approved, to: '2026-03-01' }]);
     const r = adjudicateClaim({ ...aContext(), authorization: { ruleSets: SETS, ledger } }, aClaim({ lines: [{ ...mri, serviceDateFrom: '2026-03-02', serviceDateTo: '2026-03-02' }, aLine({ lineNumber: 2 })] }));

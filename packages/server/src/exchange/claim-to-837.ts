@@ -41,7 +41,9 @@ export function claim837From(c: ClaimInput, ctx: { payer: Organization; provider
       diagnosisPointers: institutional ? [] : [1],
       serviceDateFrom: l.serviceDateFrom,
       serviceDateTo: l.serviceDateTo,
+      ...(l.priorAuthorization ? { priorAuthorization: l.priorAuthorization } : {}),
     })),
+    ...(c.priorAuthorization ? { priorAuthorization: c.priorAuthorization } : {}),
     position: { transactionSetControlNumber: '', clmSegmentPosition: 0 },
   };
 }

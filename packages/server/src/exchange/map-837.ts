@@ -34,6 +34,8 @@ export function claimInputFrom837(c: Claim837, kind: 'professional' | 'instituti
       serviceDateFrom: l.serviceDateFrom,
       serviceDateTo: l.serviceDateTo,
       placeOfService: l.placeOfService ?? null,
+      ...(l.priorAuthorization ? { priorAuthorization: l.priorAuthorization } : {}),
     })),
+    ...(c.priorAuthorization ? { priorAuthorization: c.priorAuthorization } : {}),
   };
 }

@@ -221,8 +221,13 @@ describe(`prior authorization, done when (issue 6), on ${db}`, () => {
     expect(again.status).toBe('denied');
     expect(again.lines[0].adjustments).toMatchObject([{ group: 'CO', carc: '198', amountCents: 150_000 }]);
     expect(again.lines[0].remarks.map((r: Json) => r.code)).toEqual(['N54']);
-    // Physical therapy under the modified authorization: 20 units, as the reviewer approved.
-    const pt = await send('PCN-PT-1', { procedureCode: '97110', units: '20', chargeCents: 200_000, serviceDateFrom: '2026-07-06', serviceDateTo: '2026-08-31' });
+    // Physical therapy billed under the MRI's number (837 REF*G1 on the line): that authorization does not cover it.
+    const miscited = await send('PCN-PT-0', { procedureCode: '97110', units: '20', chargeCents: 200_000, serviceDateFrom: '2026-07-06', serviceDateTo: '2026-08-31', priorAuthorization: mriId });
+    expect(miscited.status).toBe('denied');
+    expect(miscited.lines[0].adjustments).toMatchObject([{ group: 'CO', carc: '197', amountCents: 200_000 }]);
+    expect(miscited.lines[0].remarks.map((r: Json) => r.code)).toEqual(['M62']);
+    // Physical therapy under the modified authorization, citing it: 20 units, as the reviewer approved.
+    const pt = await send('PCN-PT-1', { procedureCode: '97110', units: '20', chargeCents: 200_000, serviceDateFrom: '2026-07-06', serviceDateTo: '2026-08-31', priorAuthorization: ptId });
     expect(pt.status).toBe('paid');
     expect(pt.provenance.authorizationNumbers).toEqual([ptId]);
     expect(pt.lines[0].paidCents + pt.lines[0].patientRespCents).toBe(pt.lines[0].allowedCents);
