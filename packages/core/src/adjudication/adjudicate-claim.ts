@@ -59,6 +59,11 @@ function statusOf(lines: readonly AdjudicatedLine[]): ClaimStatus {
   return denied === lines.length ? 'denied' : 'partial';
 }
 
+/** A line's units for authorizations: whole units, at least one (2.5 units need 3 authorized). */
+function wholeUnits(units: string): number {
+  return Math.max(1, Math.ceil((parseMilliUnits(units) ?? 1000) / 1000));
+}
+
 /**
  * Adjudicates one claim: duplicate check, billing-provider match, eligibility per date
  * of service, pricing from the provider's contract (or out-of-network from the plan's
@@ -73,6 +78,10 @@ export function adjudicateClaim(ctx: AdjudicationContext, claim: ClaimInput): Ad
   let benefitUsed: BenefitDesign | null = null;
   const authRuleSets = new Set<string>();
   const authNumbers = new Set<string>();
+  // "More than N units" rules read the claim's units of the code over all its lines: splitting
+  // 20 units into two lines of 10 must not slip under a 12-unit threshold.
+  const claimUnits = new Map<string, number>();
+  for (const l of claim.lines) if (l.procedureCode) claimUnits.set(l.procedureCode, (claimUnits.get(l.procedureCode) ?? 0) + wholeUnits(l.units));
 
   const lines: AdjudicatedLine[] = claim.lines.map((line) => {
     // Rule 0: replacements (7) and voids (8) of earlier claims are not processed yet; paying them
@@ -113,9 +122,9 @@ export function adjudicateClaim(ctx: AdjudicationContext, claim: ClaimInput): Ad
     // A cited number (REF*G1, line before claim) must be that authorization (else 197 with M62: invalid code).
     const milli = parseMilliUnits(line.units) ?? 1000;
     if (ctx.authorization && line.procedureCode) {
-      const units = Math.max(1, Math.ceil(milli / 1000));
+      const units = wholeUnits(line.units);
       const required = authRequirement(ctx.authorization.ruleSets, {
-        planId: terms.plan.id, date: line.serviceDateFrom, code: line.procedureCode, placeOfService: line.placeOfService ?? claim.placeOfService, units,
+        planId: terms.plan.id, date: line.serviceDateFrom, code: line.procedureCode, placeOfService: line.placeOfService ?? claim.placeOfService, units: claimUnits.get(line.procedureCode) ?? units,
         diagnoses: claim.diagnoses.map((d) => d.code),
       });
       if (required) {

@@ -128,6 +128,15 @@ describe('claims honour authorizations', () => {
     expect(wrong.lines[0]!.remarks).toEqual(['M62']);
     expect(ledger.changed()).toEqual([{ authId: 'pa-2', sequence: 1, unitsUsed: 1 }, { authId: 'pa-1', sequence: 1, unitsUsed: 1 }]);
   });
+  it("counts a 'more than N units' rule over the claim's lines of the code, not line by line", () => {
+    const ctx = () => ({ ...aContext(), authorization: { ruleSets: SETS, ledger: new AuthorizationLedger() } });
+    const pt = (lineNumber: number, units: string) => aLine({ lineNumber, procedureCode: '97110', units, chargeCents: 10_000 });
+    // 12 units over two lines: at the threshold, no authorization needed.
+    expect(adjudicateClaim(ctx(), aClaim({ lines: [pt(1, '6'), pt(2, '6')] })).lines.map((l) => l.adjustments.find((a) => a.carc === '197'))).toEqual([undefined, undefined]);
+    // 20 units split 10 + 10: each line alone is under 12, the claim is not.
+    const split = adjudicateClaim(ctx(), aClaim({ patientControlNumber: 'PCN-S', lines: [pt(1, '10'), pt(2, '10')] }));
+    expect(split.lines.map((l) => l.adjustments.find((a) => a.group === 'CO' && a.carc === '197')?.amountCents)).toEqual([10_000, 10_000]);
+  });
   it('ignores an authorization outside its dates, and services that need none', () => {
     const ledger = new AuthorizationLedger([{ ...approved, to: '2026-03-01' }]);
     const r = adjudicateClaim({ ...aContext(), authorization: { ruleSets: SETS, ledger } }, aClaim({ lines: [{ ...mri, serviceDateFrom: '2026-03-02', serviceDateTo: '2026-03-02' }, aLine({ lineNumber: 2 })] }));
