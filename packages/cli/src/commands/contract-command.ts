@@ -5,15 +5,11 @@
  */
 import { TandemError } from '@tandem/core';
 import { createContract, silentLogger, systemContext } from '@tandem/server';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { CliError, EXIT, readConfig } from '../config.ts';
 import { withStore } from '../local-store.ts';
+import { dateOption } from './options.ts';
 import { resolvePayer } from './payer-option.ts';
-
-function dateOption(v: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) throw new InvalidArgumentError('--from must be a date YYYY-MM-DD');
-  return v;
-}
 
 export function contractCreateCommand(program: Command): void {
   const contract = program.commands.find((c) => c.name() === 'contract') ?? program.command('contract').description('contracts and their value-based terms');
@@ -24,7 +20,7 @@ export function contractCreateCommand(program: Command): void {
     .requiredOption('--name <name>', 'the contract\'s name')
     .option('--payer <org-id>', 'the payer (default: the only payer)')
     .option('--fee-schedule <id>', 'fee schedule for claims Tandem adjudicates (default: the base schedule of the payer\'s plans)')
-    .option('--from <YYYY-MM-DD>', 'effective from (default 2000-01-01, so imported history falls inside)', dateOption, '2000-01-01')
+    .option('--from <YYYY-MM-DD>', 'effective from (default 2000-01-01, so imported history falls inside)', dateOption('--from'), '2000-01-01')
     .action(async (o: { provider: string; name: string; payer?: string; feeSchedule?: string; from: string }) => {
       const c = await withStore(readConfig(), async (store) => {
         const payerId = await resolvePayer(store.db, o.payer);

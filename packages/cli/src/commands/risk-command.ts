@@ -8,14 +8,7 @@ import { defaultPayerId } from '@tandem/store';
 import { CliError, EXIT, readConfig } from '../config.ts';
 import { withStore } from '../local-store.ts';
 import { InvalidArgumentError, type Command } from 'commander';
-import { intOption } from './options.ts';
-
-function oneOf<T extends string>(name: string, values: readonly T[]) {
-  return (v: string): T => {
-    if (!(values as readonly string[]).includes(v)) throw new InvalidArgumentError(`${name} must be one of ${values.join(', ')}`);
-    return v as T;
-  };
-}
+import { intOption, oneOf } from './options.ts';
 
 function decimalOption(name: string) {
   return (v: string): string => {

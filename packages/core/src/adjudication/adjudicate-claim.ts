@@ -124,7 +124,7 @@ export function adjudicateClaim(ctx: AdjudicationContext, claim: ClaimInput): Ad
     if (ctx.authorization && line.procedureCode) {
       const units = wholeUnits(line.units);
       const required = authRequirement(ctx.authorization.ruleSets, {
-        planId: terms.plan.id, date: line.serviceDateFrom, code: line.procedureCode, placeOfService: line.placeOfService ?? claim.placeOfService, units: claimUnits.get(line.procedureCode) ?? units,
+        planId: terms.plan.id, date: line.serviceDateFrom, code: line.procedureCode, placeOfService: line.placeOfService ?? claim.placeOfService, units: claimUnits.get(line.procedureCode)!,
         diagnoses: claim.diagnoses.map((d) => d.code),
       });
       if (required) {

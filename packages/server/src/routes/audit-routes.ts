@@ -4,6 +4,7 @@
  * usernames, which belong to no organization). Reading it is itself audited: the events name members.
  */
 import { TandemError } from '@tandem/core';
+import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@tandem/store';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { access } from '../http/authenticate.ts';
@@ -21,8 +22,8 @@ export function auditRoutes(app: FastifyInstance, deps: Deps) {
           properties: {
             member: { type: 'string', maxLength: 200 },
             actor: { type: 'string', maxLength: 200 },
-            action: { type: 'string', enum: ['read', 'search', 'create', 'update', 'export', 'login'] },
-            outcome: { type: 'string', enum: ['success', 'denied', 'error'] },
+            action: { type: 'string', enum: AUDIT_ACTIONS },
+            outcome: { type: 'string', enum: AUDIT_OUTCOMES },
             since: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?$' },
             before: { type: 'integer', minimum: 1 },
             limit: { type: 'integer', minimum: 1, maximum: 1000 },

@@ -10,9 +10,9 @@
  * https://www.cms.gov/files/document/cms-0057-f.pdf
  */
 import { TandemError, type AccessContext } from '@tandem/core';
-import { findMemberLogin, getAccessChoices, getMemberIdentity, getOrganization, listMemberGrants, memberDisclosures, recordAudit, recordFailedSignIn, revokeOidcGrant, setAccessChoices } from '@tandem/store';
+import { getAccessChoices, getMemberIdentity, getOrganization, listMemberGrants, memberDisclosures, recordAudit, revokeOidcGrant, setAccessChoices } from '@tandem/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { verifyPassword } from '../auth/passwords.ts';
+import { verifyMemberSignIn } from '../auth/member-sign-in.ts';
 import { assertMaySignIn, type SignInLimiter } from '../auth/sign-in-limiter.ts';
 import { memberSessionContext, type TokenService } from '../auth/tokens.ts';
 import type { Deps } from '../deps.ts';
@@ -41,12 +41,9 @@ export function memberSelfServiceRoutes(app: FastifyInstance, deps: Deps, tokens
       const { username } = request.body;
       // Counted with the consent screen's sign-in: the same credentials (routes/smart-routes.ts).
       assertMaySignIn(signIns, reply, 'member', username, request.ip);
-      const login = await findMemberLogin(db, username);
+      const login = await verifyMemberSignIn(db, username, request.body.password, request.ip, 'member-dashboard');
       // Same answer for an unknown username and a wrong password: no account enumeration.
-      if (!login || !(await verifyPassword(request.body.password, login.password_hash))) {
-        await recordFailedSignIn(db, { realm: 'member', username, address: request.ip, orgId: login?.payer_org_id ?? null, reason: login ? 'wrong-password' : 'unknown-username', ...(login ? { memberKey: login.member_key } : {}), channel: 'member-dashboard' });
-        throw new TandemError('UNAUTHENTICATED', 'unknown username or wrong password');
-      }
+      if (!login) throw new TandemError('UNAUTHENTICATED', 'unknown username or wrong password');
       signIns.succeeded('member', username, request.ip, true);
       const subject = { memberKey: login.member_key, payerOrgId: login.payer_org_id, username: login.username };
       await recordAudit(db, memberSessionContext(subject), { action: 'login', resourceType: 'Session', memberKeys: [login.member_key], detail: { channel: 'member-dashboard' } });

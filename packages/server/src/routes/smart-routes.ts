@@ -8,9 +8,9 @@
  * https://hl7.org/fhir/smart-app-launch/STU2/
  */
 import { TandemError, type AccessContext } from '@tandem/core';
-import { disableSmartClient, findMemberLogin, getAccessChoices, getMemberIdentity, providerAccessOptOuts, setAccessChoices, getSmartClient, listMemberGrants, listSmartClients, patientAccessMetrics, recordAudit, recordFailedSignIn, revokeOidcGrant } from '@tandem/store';
+import { disableSmartClient, getAccessChoices, getMemberIdentity, providerAccessOptOuts, setAccessChoices, getSmartClient, listMemberGrants, listSmartClients, patientAccessMetrics, recordAudit, revokeOidcGrant } from '@tandem/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { verifyPassword } from '../auth/passwords.ts';
+import { verifyMemberSignIn } from '../auth/member-sign-in.ts';
 import { waitText, type SignInLimiter } from '../auth/sign-in-limiter.ts';
 import { MOUNT_PATH, type SmartServer } from '../auth/smart/authorization-server.ts';
 import { consentPage, loginPage, scopeLabel } from '../auth/smart/interaction-pages.ts';
@@ -80,10 +80,8 @@ export function smartRoutes(app: FastifyInstance, deps: Deps, smart: SmartServer
       // Counted as failed from here (parallel attempts cannot all pass), taken back on success.
       const wait = signIns.begin('member', username, request.ip);
       if (wait > 0) return html(reply.status(429).header('retry-after', String(wait)), loginPage(details.uid, client?.name ?? '', `Too many failed sign-ins. Try again in ${waitText(wait)}.`));
-      // Usernames are at most 200 characters (as POST /auth/member-login checks): a longer one is no one's.
-      const login = username && username.length <= 200 ? await findMemberLogin(deps.store.db, username) : undefined;
-      if (!login || !(await verifyPassword(String(request.body.password ?? ''), login.password_hash))) {
-        await recordFailedSignIn(deps.store.db, { realm: 'member', username, address: request.ip, orgId: login?.payer_org_id ?? null, reason: login ? 'wrong-password' : 'unknown-username', ...(login ? { memberKey: login.member_key } : {}), channel: 'smart-consent' });
+      const login = await verifyMemberSignIn(deps.store.db, username, String(request.body.password ?? ''), request.ip, 'smart-consent');
+      if (!login) {
         return html(reply.status(401), loginPage(details.uid, client?.name ?? '', 'Unknown username or wrong password.'));
       }
       signIns.succeeded('member', username, request.ip, true);

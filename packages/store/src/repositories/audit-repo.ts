@@ -6,12 +6,16 @@ import { disclosurePurpose, type AccessContext } from '@tandem/core';
 import { sql } from 'kysely';
 import type { Db } from '../open-database.ts';
 
+/** What an audit event records: the filters of `GET /api/audit` and `tandem audit` take these. */
+export const AUDIT_ACTIONS = ['read', 'search', 'create', 'update', 'export', 'login'] as const;
+export const AUDIT_OUTCOMES = ['success', 'denied', 'error'] as const;
+
 export interface AuditEntry {
-  readonly action: 'read' | 'search' | 'create' | 'update' | 'export' | 'login';
+  readonly action: (typeof AUDIT_ACTIONS)[number];
   readonly resourceType: string;
   readonly resourceId?: string | null;
   readonly memberKeys?: readonly string[];
-  readonly outcome?: 'success' | 'denied' | 'error';
+  readonly outcome?: (typeof AUDIT_OUTCOMES)[number];
   readonly detail?: Record<string, unknown>;
 }
 
